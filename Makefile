@@ -1,0 +1,61 @@
+# Samen — `make run` sets everything up and serves; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run setup install test test-fast lint typecheck bench vendor messages translations demo worker clean
+
+run: setup
+	@$(MANAGE) demo --print-logins
+	@echo "Serving Samen on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+# Everything `run` does except serving. Safe to repeat.
+setup: install translations
+	DEBUG=1 $(MANAGE) migrate --no-input
+	DEBUG=1 $(MANAGE) load_framework
+	DEBUG=1 $(MANAGE) demo
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+translations: install
+	DEBUG=1 $(MANAGE) compile_translations
+
+# Re-extract messages after changing text in code or templates (needs GNU gettext's xgettext).
+messages: install
+	DEBUG=1 $(MANAGE) makemessages --locale nl --no-obsolete --no-location --ignore '.venv/*' --ignore 'node_modules/*'
+	DEBUG=1 $(MANAGE) compile_translations
+
+test: install translations
+	DEBUG=1 $(VENV)/bin/pytest -n 2 --dist loadgroup
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	DEBUG=1 $(VENV)/bin/mypy .
+
+bench: setup
+	DEBUG=1 $(PY) bench/run.py
+
+worker: install
+	$(MANAGE) db_worker
+
+# Copy the pinned front-end packages into static/vendor/ (needs npm; the result is committed).
+vendor:
+	npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p static/vendor/htmx static/vendor/axe-core
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE static/vendor/axe-core/
+
+clean:
+	rm -rf $(VENV) samen.sqlite3 samen.sqlite3-* staticfiles

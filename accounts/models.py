@@ -1,0 +1,139 @@
+"""People who log in, their second factor, and the login limiter."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Language(models.TextChoices):
+        DUTCH = "nl", _("Dutch")
+        ENGLISH = "en", _("English")
+
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.DUTCH)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Platform operator: may use the Django admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+    # Base32 TOTP secret; empty until the person confirms a first code.
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    @property
+    def has_two_factor(self) -> bool:
+        return bool(self.totp_secret and self.totp_confirmed_at)
+
+    def disable_two_factor(self) -> None:
+        self.totp_secret = ""
+        self.totp_confirmed_at = None
+        self.save(update_fields=["totp_secret", "totp_confirmed_at"])
+        self.recovery_codes.all().delete()
+
+
+def _hash_code(code: str) -> str:
+    normalised = code.replace("-", "").replace(" ", "").lower()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+class RecoveryCode(models.Model):
+    """A single-use code that stands in for the authenticator app. Stored hashed."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique")]
+
+    COUNT = 10
+
+    @classmethod
+    def regenerate(cls, user: User) -> list[str]:
+        """Replace the user's codes; return the new ones in plain text, to be shown once."""
+        codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(cls.COUNT)]
+        with transaction.atomic():
+            cls.objects.filter(user=user).delete()
+            cls.objects.bulk_create(cls(user=user, code_hash=_hash_code(c)) for c in codes)
+        return codes
+
+    @classmethod
+    def use(cls, user: User, code: str) -> bool:
+        """Spend a code; False when it is unknown or already used."""
+        updated = cls.objects.filter(user=user, code_hash=_hash_code(code), used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        return updated == 1
+
+
+class TokenBucket(models.Model):
+    """A database-backed rate limiter (one row per limited key).
+
+    Keys are hashed so that the table holds no email addresses or IP addresses.
+    """
+
+    value = models.CharField(max_length=80, unique=True)
+    tokens = models.FloatField(default=1.0)
+    updated = models.DateTimeField(default=timezone.now)
+
+    @staticmethod
+    def authorize(key: str, capacity: int, per_seconds: int) -> bool:
+        """Take one token for `key`; the bucket refills fully over `per_seconds`."""
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()
+        value = f"{key.split(':', 1)[0]}:{digest[:60]}"
+        now = timezone.now()
+        with transaction.atomic():
+            bucket, _created = TokenBucket.objects.select_for_update().get_or_create(value=value)
+            elapsed = (now - bucket.updated).total_seconds()
+            bucket.tokens = min(1.0, bucket.tokens + elapsed / per_seconds)
+            bucket.updated = now
+            allowed = bucket.tokens >= 1.0 / capacity
+            if allowed:
+                bucket.tokens -= 1.0 / capacity
+            bucket.save(update_fields=["tokens", "updated"])
+        return allowed
+
+    @staticmethod
+    def purge_older_than(age: timedelta) -> int:
+        deleted, _ = TokenBucket.objects.filter(updated__lt=timezone.now() - age).delete()
+        return deleted

@@ -1,0 +1,136 @@
+"""An append-only log of security events, each entry chained to the previous one by a hash.
+
+The log names actors and organisations by plain values, not foreign keys: deleting a person
+must not rewrite history, and `audit` depends on no other app of Samen.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+GENESIS = "0" * 64
+
+
+class Event(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGIN_THROTTLED = "login_throttled", _("Login refused: too many attempts")
+    LOGOUT = "logout", _("Logged out")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+    TWO_FACTOR_ENABLED = "2fa_enabled", _("Two-factor authentication turned on")
+    TWO_FACTOR_DISABLED = "2fa_disabled", _("Two-factor authentication turned off")
+    TWO_FACTOR_FAILED = "2fa_failed", _("Wrong two-factor code")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+    RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", _("New recovery codes made")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    MEMBER_REMOVED = "member_removed", _("Member removed")
+    INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    INVITATION_REVOKED = "invitation_revoked", _("Invitation withdrawn")
+    CONSENT_GIVEN = "consent_given", _("Consent to share given")
+    CONSENT_REVOKED = "consent_revoked", _("Consent to share revoked")
+    EXPORT = "export", _("Data exported")
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def for_organisation(self, slug: str) -> "EntryQuerySet":
+        return self.filter(organisation=slug)
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("The audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        raise PermissionError("The audit log is append-only")
+
+
+class Entry(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    event = models.CharField(max_length=40, choices=Event.choices)
+    actor = models.CharField(max_length=254, blank=True, help_text="Email of the person who acted")
+    organisation = models.CharField(max_length=80, blank=True, db_index=True, help_text="Organisation slug")
+    target = models.CharField(max_length=254, blank=True, help_text="What the event is about")
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "entries"
+        # Two writers racing for the same predecessor cannot both win: one retries.
+        constraints = [models.UniqueConstraint(fields=["prev_hash"], name="audit_entry_one_successor")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.event} {self.actor}"
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(
+            [
+                self.prev_hash,
+                self.created_at.isoformat(),
+                self.event,
+                self.actor,
+                self.organisation,
+                self.target,
+                self.detail,
+            ],
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The audit log is append-only")
+
+
+def record(
+    event: str,
+    *,
+    actor: str = "",
+    organisation: str = "",
+    target: str = "",
+    detail: dict[str, Any] | None = None,
+) -> Entry:
+    """Append one event to the chain."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                last = Entry.objects.order_by("-id").values_list("hash", flat=True).first()
+                entry = Entry(
+                    # Microseconds dropped: the hash must survive a database that stores fewer digits.
+                    created_at=timezone.now().replace(microsecond=0),
+                    event=event,
+                    actor=actor,
+                    organisation=organisation,
+                    target=target,
+                    detail=detail or {},
+                    prev_hash=last or GENESIS,
+                )
+                entry.hash = entry.compute_hash()
+                entry.save()
+                return entry
+        except IntegrityError:
+            continue  # another writer appended first; chain onto theirs
+    raise RuntimeError("Could not append to the audit log after 5 attempts")
+
+
+def first_broken_link() -> Entry | None:
+    """The first entry whose hash or link to its predecessor does not hold, or None."""
+    expected_prev = GENESIS
+    for entry in Entry.objects.order_by("id").iterator(chunk_size=2000):
+        if entry.prev_hash != expected_prev or entry.compute_hash() != entry.hash:
+            return entry
+        expected_prev = entry.hash
+    return None

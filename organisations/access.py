@@ -1,0 +1,39 @@
+"""The explicit access helpers. Every organisation page goes through one of these.
+
+Outsiders get 404 (they must not learn that something exists); members whose role does not
+allow a change get 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from organisations.models import Membership
+
+
+def get_membership(request: HttpRequest, slug: str) -> Membership:
+    """The requesting person's membership of the organisation `slug`, or 404."""
+    if not request.user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("organisation", "user")
+        .filter(user=request.user, organisation__slug=slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    # Remember the organisation last worked in, so the home page returns to it.
+    now = timezone.now()
+    if membership.last_used_at is None or (now - membership.last_used_at).total_seconds() > 60:
+        Membership.objects.filter(pk=membership.pk).update(last_used_at=now)
+    return membership
+
+
+def require_manager(membership: Membership) -> None:
+    if not membership.can_manage:
+        raise PermissionDenied
+
+
+def require_admin(membership: Membership) -> None:
+    if not membership.is_admin:
+        raise PermissionDenied

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from samen import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("", include("organisations.urls")),
+    path("framework/", include("framework.urls")),
+    path("operators/", admin.site.urls),
+]
+
+handler400 = "samen.views.bad_request"
+handler403 = "samen.views.permission_denied"
+handler404 = "samen.views.page_not_found"
+handler500 = "samen.views.server_error"

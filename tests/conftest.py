@@ -1,0 +1,79 @@
+"""Personas, built in code: one organisation with a person in every role, and an outsider.
+
+    admin, officer, manager, member, viewer  → members of "Hulp Zonder Grenzen" (slug `hulp`)
+    outsider                                 → admin of "Ander Fonds" (slug `ander`), nothing to do with `hulp`
+
+Admins and officers have two-factor authentication set up (it is required for them), with the
+secret `TOTP_SECRET`, so tests can make valid codes with `totp_code()`.
+"""
+
+from dataclasses import dataclass
+
+import pyotp
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import User
+from organisations.models import Membership, Organisation, Role
+
+PASSWORD = "correct-horse-battery"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+ROLES = ["admin", "officer", "manager", "member", "viewer"]
+PERSONAS = ["anonymous", "outsider", *reversed(ROLES)]
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    return pyotp.TOTP(secret).now()
+
+
+def make_user(email: str, *, two_factor: bool = False, **fields: object) -> User:
+    user = User.objects.create_user(email, PASSWORD, **fields)
+    if two_factor:
+        user.totp_secret = TOTP_SECRET
+        user.totp_confirmed_at = timezone.now()
+        user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+    return user
+
+
+@dataclass
+class People:
+    org: Organisation
+    other_org: Organisation
+    admin: User
+    officer: User
+    manager: User
+    member: User
+    viewer: User
+    outsider: User
+
+    def user(self, persona: str) -> User | None:
+        return None if persona == "anonymous" else getattr(self, persona)
+
+    def client(self, persona: str) -> Client:
+        client = Client()
+        user = self.user(persona)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def people(db) -> People:
+    org = Organisation.objects.create(
+        slug="hulp", name="Hulp Zonder Grenzen", kind=Organisation.Kind.MEMBER, country="NL", size_category="D"
+    )
+    other = Organisation.objects.create(slug="ander", name="Ander Fonds", kind=Organisation.Kind.FUNDER, country="NL")
+    users = {}
+    for role in ROLES:
+        user = make_user(f"{role}@hulp.example", two_factor=role in ("admin", "officer"), name=role.title())
+        Membership.objects.create(user=user, organisation=org, role=Role(role))
+        users[role] = user
+    outsider = make_user("admin@ander.example", two_factor=True, name="Outsider")
+    Membership.objects.create(user=outsider, organisation=other, role=Role.ADMIN)
+    return People(org=org, other_org=other, outsider=outsider, **users)
