@@ -44,7 +44,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("The audit log is append-only")
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("The audit log is append-only")
 
 

@@ -10,9 +10,7 @@ from organisations.models import Membership
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home.html")
-    membership = (
-        Membership.objects.for_user(request.user).order_by("-last_used_at", "organisation__name").first()  # type: ignore[arg-type]
-    )
+    membership = Membership.objects.for_user(request.user).order_by("-last_used_at", "organisation__name").first()
     if membership is None:
         return render(request, "no_organisation.html")
     return redirect("organisations:dashboard", slug=membership.organisation.slug)
