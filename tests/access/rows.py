@@ -28,9 +28,17 @@ class Row:
         assert not missing, f"{self.name}: no expected status for {sorted(missing)}"
 
 
-def statuses(anonymous: int, outsider: int, viewer: int, member: int, manager: int, officer: int, admin: int) -> dict[str, int]:
+def statuses(
+    anonymous: int, outsider: int, viewer: int, member: int, manager: int, officer: int, admin: int
+) -> dict[str, int]:
     return dict(
-        anonymous=anonymous, outsider=outsider, viewer=viewer, member=member, manager=manager, officer=officer, admin=admin
+        anonymous=anonymous,
+        outsider=outsider,
+        viewer=viewer,
+        member=member,
+        manager=manager,
+        officer=officer,
+        admin=admin,
     )
 
 
