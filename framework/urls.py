@@ -1,3 +1,12 @@
+from django.urls import path
+
+from framework import views
+
 app_name = "framework"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("taxonomy/", views.taxonomy, name="taxonomy"),
+    path("taxonomy/<slug:code>/", views.violation_type, name="violation_type"),
+    path("glossary/", views.glossary, name="glossary"),
+    path("glossary/<slug:slug>/", views.term, name="term"),
+]

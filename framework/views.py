@@ -1,0 +1,111 @@
+"""Public pages of the shared language. They identify no one, so anyone may read them, signed in or not."""
+
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+from django.db.models.functions import Lower, Substr, Upper
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from framework.models import (
+    CONTENT_LANGUAGES,
+    GlossaryTerm,
+    ViolationSubtype,
+    ViolationType,
+    active_content_language,
+    other_content_language,
+)
+
+TERMS_PER_PAGE = 25
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _query(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:100]
+
+
+def _matches(q: str, fields: list[str], prefix: str = "") -> Q:
+    """Matches `q` in any of `fields`, in every content language: people search in Dutch or in English."""
+    condition = Q()
+    for field in fields:
+        for code in CONTENT_LANGUAGES:
+            condition |= Q(**{f"{prefix}{field}_{code}__icontains": q})
+    return condition
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def taxonomy(request: HttpRequest) -> HttpResponse:
+    q = _query(request)
+    fields = ["name", "definition", "example"]
+    subtypes = ViolationSubtype.objects.active().order_by("order", "code")
+    types = ViolationType.objects.active()
+    if q:
+        # A type that matches shows all its sub-types; otherwise only the sub-types that match.
+        subtypes = subtypes.filter(_matches(q, fields) | _matches(q, fields, prefix="type__")).annotate(
+            is_match=_flag(_matches(q, fields))
+        )
+        types = types.filter(_matches(q, fields) | Q(pk__in=subtypes.values("type"))).annotate(
+            is_match=_flag(_matches(q, fields))
+        )
+    types = types.prefetch_related(Prefetch("subtypes", queryset=subtypes, to_attr="shown_subtypes"))
+    types = list(types)
+    count = 0
+    if q:
+        count = sum(t.is_match for t in types) + sum(s.is_match for t in types for s in t.shown_subtypes)
+    return render(
+        request,
+        "framework/taxonomy.html",
+        {"types": types, "q": q, "count": count, "other_lang": other_content_language()},
+    )
+
+
+def violation_type(request: HttpRequest, code: str) -> HttpResponse:
+    subtypes = ViolationSubtype.objects.active().order_by("order", "code")
+    found = (
+        ViolationType.objects.filter(code=code)
+        .prefetch_related(Prefetch("subtypes", queryset=subtypes, to_attr="shown_subtypes"))
+        .first()
+    )
+    if found is None:
+        # A sub-type's code leads to its place on its type's page.
+        subtype = get_object_or_404(ViolationSubtype.objects.select_related("type"), code=code)
+        return redirect(f"{subtype.type.get_absolute_url()}#{subtype.code}")
+    return render(request, "framework/violation_type.html", {"type": found, "other_lang": other_content_language()})
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    q = _query(request)
+    letter = request.GET.get("letter", "").strip().upper()
+    if len(letter) != 1 or letter not in ALPHABET:
+        letter = ""
+    term_field = f"term_{active_content_language()}"
+    terms = GlossaryTerm.objects.active()
+    initials = set(terms.annotate(initial=Upper(Substr(term_field, 1, 1))).values_list("initial", flat=True).distinct())
+    if q:
+        terms = terms.filter(_matches(q, ["term", "definition"]))
+    if letter:
+        terms = terms.filter(**{f"{term_field}__istartswith": letter})
+    page = Paginator(terms.order_by(Lower(term_field), "slug"), TERMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "framework/glossary.html",
+        {
+            "page": page,
+            "q": q,
+            "letter": letter,
+            "alphabet": [(c, c in initials) for c in ALPHABET],
+            "filtered": bool(q or letter),
+            "other_lang": other_content_language(),
+        },
+    )
+
+
+def term(request: HttpRequest, slug: str) -> HttpResponse:
+    related = GlossaryTerm.objects.active().order_by(Lower(f"term_{active_content_language()}"))
+    found = get_object_or_404(
+        GlossaryTerm.objects.prefetch_related(Prefetch("related", queryset=related, to_attr="active_related")),
+        slug=slug,
+    )
+    return render(request, "framework/term.html", {"term": found, "other_lang": other_content_language()})
