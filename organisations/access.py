@@ -5,10 +5,11 @@ allow a change get 403.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from organisations.models import Membership
+from organisations.models import Alliance, Membership, Partnership
 
 
 def get_membership(request: HttpRequest, slug: str) -> Membership:
@@ -37,3 +38,24 @@ def require_manager(membership: Membership) -> None:
 def require_admin(membership: Membership) -> None:
     if not membership.is_admin:
         raise PermissionDenied
+
+
+def get_partnership(membership: Membership, code: object) -> Partnership:
+    """A partnership that involves the membership's organisation, or 404."""
+    partnership = Partnership.objects.involving(membership.organisation).filter(code=code).first()
+    if partnership is None:
+        raise Http404
+    return partnership
+
+
+def get_alliance(membership: Membership, code: object) -> Alliance:
+    """An alliance the membership's organisation leads or belongs to, or 404."""
+    organisation = membership.organisation
+    alliance = (
+        Alliance.objects.select_related("lead")
+        .filter(Q(lead=organisation) | Q(alliance_memberships__organisation=organisation), code=code)
+        .first()
+    )
+    if alliance is None:
+        raise Http404
+    return alliance

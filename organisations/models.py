@@ -12,9 +12,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -36,6 +37,18 @@ LANGUAGE_CHOICES = [
     ("ar", _("Arabic")),
     ("sw", _("Swahili")),
 ]
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def search(self, query: str) -> "OrganisationQuerySet":
+        """Organisations whose name contains `query`, or whose IATI identifier or KvK number starts with it."""
+        query = query.strip()
+        if not query:
+            return self.none()
+        identifier = normalise_identifier(query)
+        return self.filter(
+            Q(name__icontains=query) | Q(iati_identifier__startswith=identifier) | Q(kvk_number=identifier)
+        )
 
 
 class Organisation(models.Model):
@@ -70,6 +83,8 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -93,6 +108,17 @@ class Organisation(models.Model):
     @property
     def is_on_samen(self) -> bool:
         return self.memberships.exists()
+
+    @classmethod
+    def free_slug(cls, name: str) -> str:
+        """A slug for `name` that no organisation uses yet ("kampala-women", then "kampala-women-2", …)."""
+        base = slugify(name)[:50] or "organisation"
+        taken = set(cls.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
 
     def partnerships(self) -> "models.QuerySet[Partnership]":
         return Partnership.objects.involving(self)
@@ -152,6 +178,19 @@ class Membership(models.Model):
     def can_write(self) -> bool:
         return self.role != Role.VIEWER
 
+    @property
+    def can_read_audit(self) -> bool:
+        return self.role in (Role.ADMIN, Role.OFFICER)
+
+    def is_last_admin(self) -> bool:
+        """Whether this is the organisation's only admin: it must not lose that role."""
+        return (
+            self.role == Role.ADMIN
+            and not Membership.objects.filter(organisation_id=self.organisation_id, role=Role.ADMIN)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -192,7 +231,9 @@ class Invitation(models.Model):
         return f"{self.email} → {self.organisation}"
 
     @classmethod
-    def issue(cls, organisation: Organisation, email: str, role: str, invited_by: "User | None") -> tuple["Invitation", str]:
+    def issue(
+        cls, organisation: Organisation, email: str, role: str, invited_by: "User | None"
+    ) -> tuple["Invitation", str]:
         """Create an invitation; return it with the plain token, which exists only in the email."""
         token = secrets.token_urlsafe(32)
         invitation = cls.objects.create(
@@ -216,6 +257,27 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+    def accept(self, user: "User") -> "Membership | None":
+        """Make `user` a member with the invited role; None when the link was already used or withdrawn.
+
+        The conditional update makes the link single-use even when two requests race for it.
+        """
+        with transaction.atomic():
+            claimed = Invitation.objects.filter(
+                pk=self.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+            ).update(accepted_at=timezone.now(), accepted_by=user)
+            if not claimed:
+                return None
+            # Someone who became a member meanwhile keeps the role they have.
+            membership, _created = Membership.objects.get_or_create(
+                user=user, organisation=self.organisation, defaults={"role": self.role}
+            )
+        return membership
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
 
 
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
@@ -262,8 +324,12 @@ class Partnership(models.Model):
                 name="partnership_period_valid",
             ),
             models.UniqueConstraint(fields=["organisation", "partner", "kind"], name="partnership_unique"),
-            models.CheckConstraint(condition=Q(kind__in=["funding", "implementing", "peer"]), name="partnership_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=["proposed", "active", "ended"]), name="partnership_status_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["funding", "implementing", "peer"]), name="partnership_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "active", "ended"]), name="partnership_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -320,11 +386,15 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
 
     def granting(self, viewer: Organisation) -> "ConsentQuerySet":
         """Active consents that let `viewer` see what they share."""
-        return self.active().filter(
-            Q(scope=Consent.Scope.ORGANISATION, to_organisation=viewer)
-            | Q(scope=Consent.Scope.ALLIANCE, to_alliance__alliance_memberships__organisation=viewer)
-            | Q(scope=Consent.Scope.SECTOR)
-        ).distinct()
+        return (
+            self.active()
+            .filter(
+                Q(scope=Consent.Scope.ORGANISATION, to_organisation=viewer)
+                | Q(scope=Consent.Scope.ALLIANCE, to_alliance__alliance_memberships__organisation=viewer)
+                | Q(scope=Consent.Scope.SECTOR)
+            )
+            .distinct()
+        )
 
 
 class Consent(models.Model):

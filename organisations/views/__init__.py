@@ -1,0 +1,1 @@
+"""The organisations app's pages, one module per area: overview, people, partners, alliances, sharing."""

@@ -1,0 +1,142 @@
+"""The organisation's overview, its profile and its security log."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from audit.models import Entry
+from organisations.access import get_membership, require_admin
+from organisations.forms import ProfileForm
+from organisations.models import Invitation, Membership, Partnership
+
+
+def partners_by_country(organisation_id: int) -> list[tuple[str, int]]:
+    """How many partnerships the organisation has per country of the other party, most first."""
+    counts: Counter[str] = Counter()
+    recorded = (
+        Partnership.objects.filter(organisation_id=organisation_id)
+        .values_list("partner__country")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    received = (
+        Partnership.objects.filter(partner_id=organisation_id)
+        .values_list("organisation__country")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for country, n in [*recorded, *received]:
+        counts[country or ""] += n
+    return [
+        (countries.name(code) if code else _("Country not recorded"), n)
+        for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    by_country = partners_by_country(organisation.pk)
+    alliances = list(organisation.alliances().select_related("lead")[:5])
+    alliance_count = organisation.alliances().count()
+    people_count = Membership.objects.filter(organisation=organisation).count()
+    pending, pending_count = [], 0
+    if membership.can_manage:
+        invitations = Invitation.objects.pending().filter(organisation=organisation)
+        pending, pending_count = list(invitations[:5]), invitations.count()
+    return render(
+        request,
+        "organisations/dashboard.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "partner_count": sum(n for _country, n in by_country),
+            "by_country": by_country[:8],
+            "alliances": alliances,
+            "alliance_count": alliance_count,
+            "people_count": people_count,
+            "pending": pending,
+            "pending_count": pending_count,
+        },
+    )
+
+
+@login_required
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    if request.method == "POST":
+        require_admin(membership)
+        form = ProfileForm(request.POST, organisation=organisation)
+        if form.is_valid():
+            fields = [
+                "name",
+                "kind",
+                "country",
+                "size_category",
+                "languages",
+                "iati_identifier",
+                "kvk_number",
+                "website",
+            ]
+            for name in fields:
+                setattr(organisation, name, form.cleaned_data[name])
+            try:
+                # The form checked uniqueness; the database decides if another save raced us.
+                with transaction.atomic():
+                    organisation.save(update_fields=fields)
+            except IntegrityError:
+                form.add_error(None, _("Another organisation took this identifier just now. Check and try again."))
+            else:
+                messages.success(request, _("The organisation's details are saved."))
+                return redirect("organisations:profile", slug=slug)
+    else:
+        form = ProfileForm(
+            initial={
+                "name": organisation.name,
+                "kind": organisation.kind,
+                "country": organisation.country.code or "",
+                "size_category": organisation.size_category,
+                "languages": organisation.languages,
+                "iati_identifier": organisation.iati_identifier,
+                "kvk_number": organisation.kvk_number,
+                "website": organisation.website,
+            },
+            organisation=organisation,
+        )
+    language_names = dict(form.fields["languages"].choices)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "organisations/profile.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "form": form,
+            "languages": [language_names.get(code, code) for code in organisation.languages],
+            "editing": membership.is_admin,
+        },
+    )
+
+
+@login_required
+def audit(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    if not membership.can_read_audit:
+        raise PermissionDenied
+    entries = Entry.objects.for_organisation(slug).order_by("-id")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/audit.html",
+        {"organisation": membership.organisation, "membership": membership, "page_obj": page},
+    )

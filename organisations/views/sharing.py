@@ -1,0 +1,143 @@
+"""Sharing across organisations: consents given and received, and what a consent lets the viewer see."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from audit.models import Event, record
+from organisations.access import get_membership, require_manager
+from organisations.forms import ConsentForm, search_candidates
+from organisations.models import Consent, Partnership, consent_allows
+
+
+@login_required
+def sharing(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    given = list(
+        Consent.objects.filter(organisation=organisation).select_related("to_organisation", "to_alliance", "given_by")
+    )
+    received = (
+        Consent.objects.granting(organisation)
+        .exclude(organisation=organisation)
+        .select_related("organisation", "to_organisation", "to_alliance")
+    )
+    return render(
+        request,
+        "organisations/sharing.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "active": [c for c in given if c.is_active],
+            "past": [c for c in given if not c.is_active],
+            "received": received,
+        },
+    )
+
+
+@login_required
+def consent_add(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    require_manager(membership)
+    organisation = membership.organisation
+    q = (request.POST.get("q") if request.method == "POST" else request.GET.get("q")) or ""
+    candidates = search_candidates(q, exclude=[organisation.pk])
+    if request.method == "POST":
+        form = ConsentForm(request.POST, organisation=organisation, candidates=candidates)
+        if form.is_valid():
+            consent = Consent(organisation=organisation, given_by=request.user)
+            for name in ("subject", "scope", "to_organisation", "to_alliance", "valid_until"):
+                setattr(consent, name, form.cleaned_data[name])
+            consent.save()
+            record(
+                Event.CONSENT_GIVEN,
+                actor=request.user.email,  # type: ignore[union-attr]
+                organisation=slug,
+                target=consent.subject,
+                detail={
+                    "consent": str(consent.code),
+                    "scope": consent.scope,
+                    "to": consent.recipient_label,
+                    "until": consent.valid_until.isoformat() if consent.valid_until else None,
+                },
+            )
+            messages.success(request, _("You now share this with %(who)s.") % {"who": consent.recipient_label})
+            return redirect("organisations:sharing", slug=slug)
+    else:
+        scope = Consent.Scope.ORGANISATION if q else None
+        form = ConsentForm(initial={"q": q, "scope": scope}, organisation=organisation, candidates=candidates)
+    return render(
+        request,
+        "organisations/consent_add.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "form": form,
+            "q": q,
+            "searched": bool(q.strip()),
+            "candidates": candidates,
+        },
+    )
+
+
+@login_required
+def consent_revoke(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+    membership = get_membership(request, slug)
+    consent = get_object_or_404(
+        Consent.objects.select_related("to_organisation", "to_alliance"),
+        organisation=membership.organisation,
+        code=code,
+    )
+    require_manager(membership)
+    if request.method == "POST":
+        if consent.revoked_at is None:
+            consent.revoke(request.user)  # type: ignore[arg-type]
+            record(
+                Event.CONSENT_REVOKED,
+                actor=request.user.email,  # type: ignore[union-attr]
+                organisation=slug,
+                target=consent.subject,
+                detail={"consent": str(consent.code), "scope": consent.scope, "to": consent.recipient_label},
+            )
+            messages.success(request, _("%(who)s no longer sees this.") % {"who": consent.recipient_label})
+        return redirect("organisations:sharing", slug=slug)
+    return render(
+        request,
+        "organisations/consent_revoke.html",
+        {"organisation": membership.organisation, "membership": membership, "consent": consent},
+    )
+
+
+@login_required
+def shared(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+    """What a consent grants the viewer: the owner's partnerships, only while the consent holds."""
+    membership = get_membership(request, slug)
+    viewer = membership.organisation
+    consent = (
+        Consent.objects.granting(viewer)
+        .exclude(organisation=viewer)
+        .select_related("organisation")
+        .filter(code=code)
+        .first()
+    )
+    if consent is None or not consent_allows(consent.subject, consent.organisation, viewer):
+        raise Http404
+    if consent.subject != "partnerships":
+        raise Http404  # later subjects are shown by the apps that own them
+    owner = consent.organisation
+    page = Paginator(Partnership.objects.involving(owner).order_by("-created_at"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/shared.html",
+        {
+            "organisation": viewer,
+            "membership": membership,
+            "consent": consent,
+            "owner": owner,
+            "page_obj": page,
+            "rows": [(p, p.other(owner)) for p in page],
+        },
+    )
