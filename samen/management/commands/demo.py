@@ -194,7 +194,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             created = self.load()
-        self.stdout.write(f"Demo data ready ({created} new people).")
+        if options["verbosity"]:
+            self.stdout.write(f"Demo data ready ({created} new people).")
         if options["print_logins"]:
             self.print_logins()
 

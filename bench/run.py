@@ -1,0 +1,254 @@
+"""Server time and query counts of Samen's main pages, at demo size and at a scaled size.
+
+    make bench                 # or: DEBUG=1 .venv/bin/python bench/run.py [--requests N] [--partners N]
+
+Builds a throwaway SQLite database in a temporary folder, loads the framework and the demo, and
+measures each page in-process with Django's test client. Times are reported as a ratio to a
+trivial view measured in the same run (see bench/urls.py), so results compare across machines;
+the absolute milliseconds are printed too. A page whose query count grows with the data is
+flagged: that is an N+1 to fix. Results go to bench/results/latest.json.
+
+No test asserts on these numbers: timing is for people to read, not for CI to flake on.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 60)))
+    parser.add_argument("--partners", type=int, default=2000, help="partner organisations added at scale")
+    parser.add_argument("--people", type=int, default=300, help="members added to the organisation at scale")
+    return parser.parse_args()
+
+
+def setup_django(workdir: Path) -> None:
+    # Before django.setup(): the settings read the database from the environment once.
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "samen.settings"
+    os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.ROOT_URLCONF = "bench.urls"
+    # Requests come from the test client's "testserver"; the bench measures pages, not password hashing.
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def load_base_data() -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("migrate", verbosity=0, interactive=False)
+    try:
+        call_command("load_framework", verbosity=0)
+    except CommandError as exc:
+        if "Unknown command" not in str(exc):
+            raise
+        print("note: load_framework does not exist yet; taxonomy and glossary are measured empty")
+    call_command("demo", verbosity=0, force=True)
+
+
+def scale_up(slug: str, partners: int, people: int) -> None:
+    """Add many partners (with a partnership each) and many members to one organisation."""
+    from accounts.models import User
+    from organisations.models import Invitation, Membership, Organisation, Partnership, Role
+
+    org = Organisation.objects.get(slug=slug)
+    countries = ["KE", "UG", "CO", "NL", "BD", "SS", "ET", "PE"]
+    kinds = [Partnership.Kind.FUNDING, Partnership.Kind.IMPLEMENTING, Partnership.Kind.PEER]
+    new_orgs = Organisation.objects.bulk_create(
+        Organisation(
+            slug=f"bench-partner-{i:05d}",
+            name=f"Bench Partner {i:05d}",
+            kind=Organisation.Kind.PARTNER,
+            country=countries[i % len(countries)],
+            registered_by=org,
+        )
+        for i in range(partners)
+    )
+    Partnership.objects.bulk_create(
+        Partnership(organisation=org, partner=partner, kind=kinds[i % 3], title=f"Programme {i}")
+        for i, partner in enumerate(new_orgs)
+    )
+    users = User.objects.bulk_create(
+        User(email=f"bench-person-{i:05d}@example.org", name=f"Bench Person {i:05d}", password="!")  # noqa: S106 -- "!" is Django's unusable password
+        for i in range(people)
+    )
+    roles = list(Role)
+    Membership.objects.bulk_create(
+        Membership(user=user, organisation=org, role=roles[i % len(roles)]) for i, user in enumerate(users)
+    )
+    for i in range(people // 10):
+        Invitation.issue(org, f"bench-invitee-{i:05d}@example.org", Role.MEMBER, None)
+
+
+def measure(client: Any, url: str, requests: int) -> dict[str, Any]:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)  # warm-up: caches, template loading
+    if response.status_code != 200:
+        return {"url": url, "status": response.status_code}
+    # Django empties the query log when each request starts; begin the count from an empty log.
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    times = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "url": url,
+        "status": 200,
+        "queries": len(queries),
+        "p50_ms": statistics.median(times),
+        "p95_ms": times[max(0, round(0.95 * len(times)) - 1)],
+    }
+
+
+def measure_all(client: Any, pages: dict[str, str], requests: int) -> dict[str, dict[str, Any]]:
+    baseline = measure(client, "/bench-trivial/", requests)
+    results = {"baseline": baseline}
+    for label, url in pages.items():
+        result = measure(client, url, requests)
+        if result["status"] == 200:
+            result["p50_ratio"] = result["p50_ms"] / baseline["p50_ms"]
+            result["p95_ratio"] = result["p95_ms"] / baseline["p95_ms"]
+        results[label] = result
+    return results
+
+
+def pages_for(slug: str) -> dict[str, Callable[[], str]]:
+    from django.urls import reverse
+
+    return {
+        "dashboard": lambda: reverse("organisations:dashboard", kwargs={"slug": slug}),
+        "partners": lambda: reverse("organisations:partners", kwargs={"slug": slug}),
+        "people": lambda: reverse("organisations:people", kwargs={"slug": slug}),
+        "alliances": lambda: reverse("organisations:alliances", kwargs={"slug": slug}),
+        "taxonomy": lambda: reverse("framework:taxonomy"),
+        "glossary": lambda: reverse("framework:glossary"),
+    }
+
+
+def resolve(pages: dict[str, Callable[[], str]]) -> dict[str, str]:
+    from django.urls import NoReverseMatch
+
+    urls = {}
+    for label, build in pages.items():
+        try:
+            urls[label] = build()
+        except NoReverseMatch:
+            print(f"note: {label} has no URL yet; skipped")
+    return urls
+
+
+def print_table(small: dict[str, Any], scaled: dict[str, Any], sizes: dict[str, int]) -> list[str]:
+    print()
+    print(
+        f"Samen bench — {sizes['requests']} requests per page; scaled = +{sizes['partners']} partners, "
+        f"+{sizes['people']} people"
+    )
+    print(
+        f"baseline (trivial view): p50 {small['baseline']['p50_ms']:.2f} ms, p95 {small['baseline']['p95_ms']:.2f} ms"
+    )
+    header = (
+        f"{'page':<11} {'queries':>9} {'p50 ×':>7} {'p95 ×':>7} {'p95 ms':>8}   "
+        f"{'queries':>9} {'p50 ×':>7} {'p95 ×':>7} {'p95 ms':>8}  flag"
+    )
+    print(f"{'':<11} {'— demo size —':^35}   {'— scaled —':^35}")
+    print(header)
+    print("-" * len(header))
+    flags = []
+    for label in small:
+        if label == "baseline":
+            continue
+        a, b = small[label], scaled.get(label, {})
+        if a.get("status") != 200 or b.get("status") != 200:
+            print(f"{label:<11} status {a.get('status')} / {b.get('status')}")
+            continue
+        flag = ""
+        if b["queries"] > a["queries"]:
+            flag = f"QUERIES GROW ({a['queries']} → {b['queries']})"
+            flags.append(f"{label}: {flag}")
+        print(
+            f"{label:<11} {a['queries']:>9} {a['p50_ratio']:>7.1f} {a['p95_ratio']:>7.1f} {a['p95_ms']:>8.1f}   "
+            f"{b['queries']:>9} {b['p50_ratio']:>7.1f} {b['p95_ratio']:>7.1f} {b['p95_ms']:>8.1f}  {flag}"
+        )
+    print()
+    print("× = server time divided by the trivial view's, same run. Budget: p95 ≤ 50 ms at sector scale.")
+    for flag in flags:
+        print(f"FLAG {flag}")
+    return flags
+
+
+def main() -> int:
+    args = parse_args()
+    with tempfile.TemporaryDirectory(prefix="samen-bench-") as tmp:
+        setup_django(Path(tmp))
+        import pyotp
+        from django.test import Client
+        from django.utils import timezone
+
+        from accounts.models import User
+
+        load_base_data()
+        slug = "hulp-zonder-grenzen"
+        director = User.objects.get(email=f"admin@{slug}.example")
+        # Admins must have two-factor authentication before they see any page; give the director one.
+        director.totp_secret = pyotp.random_base32()
+        director.totp_confirmed_at = timezone.now()
+        director.save(update_fields=["totp_secret", "totp_confirmed_at"])
+        client = Client()
+        client.force_login(director)
+        urls = resolve(pages_for(slug))
+
+        small = measure_all(client, urls, args.requests)
+        scale_up(slug, args.partners, args.people)
+        scaled = measure_all(client, urls, args.requests)
+
+    sizes = {"requests": args.requests, "partners": args.partners, "people": args.people}
+    flags = print_table(small, scaled, sizes)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "database": "sqlite",
+                "sizes": sizes,
+                "demo_size": small,
+                "scaled": scaled,
+                "flags": flags,
+            },
+            indent=2,
+        )
+    )
+    print(f"Written to {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
