@@ -47,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         verbose_name = _("person")
@@ -88,13 +88,16 @@ class RecoveryCode(models.Model):
 
     COUNT = 10
 
+    def __str__(self) -> str:
+        return f"recovery code of {self.user_id} ({'used' if self.used_at else 'unused'})"
+
     @classmethod
     def regenerate(cls, user: User) -> list[str]:
         """Replace the user's codes; return the new ones in plain text, to be shown once."""
         codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(cls.COUNT)]
         with transaction.atomic():
-            cls.objects.filter(user=user).delete()
-            cls.objects.bulk_create(cls(user=user, code_hash=_hash_code(c)) for c in codes)
+            RecoveryCode.objects.filter(user=user).delete()
+            RecoveryCode.objects.bulk_create([RecoveryCode(user=user, code_hash=_hash_code(c)) for c in codes])
         return codes
 
     @classmethod
@@ -115,6 +118,9 @@ class TokenBucket(models.Model):
     value = models.CharField(max_length=80, unique=True)
     tokens = models.FloatField(default=1.0)
     updated = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.value
 
     @staticmethod
     def authorize(key: str, capacity: int, per_seconds: int) -> bool:
