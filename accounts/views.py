@@ -205,6 +205,10 @@ def verify(request: HttpRequest) -> HttpResponse:
                 return _complete_login(request, user, next_url)
             record(Event.TWO_FACTOR_FAILED, actor=user.email, detail={"method": "app"})
 
+    if recovery_form.is_bound:
+        # Back on the page after a wrong recovery code: the cursor belongs in that field, not the app-code one.
+        totp_form.fields["code"].widget.attrs.pop("autofocus", None)
+        recovery_form.fields["recovery_code"].widget.attrs["autofocus"] = True
     context = {"form": totp_form, "recovery_form": recovery_form, "throttled": throttled}
     return render(request, "accounts/verify.html", context, status=429 if throttled else 200)
 

@@ -67,6 +67,8 @@ def test_recovery_code_logs_in_once(pending, people):
     response = pending.post(VERIFY_URL, {"recovery_code": codes[0]})
     assert response.status_code == 200
     assert b"used already" in response.content
+    assert response.context["recovery_form"]["recovery_code"].field.widget.attrs.get("autofocus")
+    assert not response.context["form"]["code"].field.widget.attrs.get("autofocus")
     assert "_auth_user_id" not in pending.session
 
 
