@@ -176,7 +176,7 @@ class PartnerChoiceForm(forms.Form):
     )
     new_country = forms.ChoiceField(label=_("Its country"), choices=country_choices, required=False)
     new_kind = forms.ChoiceField(
-        label=_("Its kind"), choices=Organisation.Kind.choices, initial=Organisation.Kind.PARTNER
+        label=_("Its kind"), choices=Organisation.Kind.choices, initial=Organisation.Kind.PARTNER, required=False
     )
     new_iati_identifier = iati_field()
     new_kvk_number = kvk_field()

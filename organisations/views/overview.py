@@ -122,7 +122,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "membership": membership,
             "form": form,
-            "languages": [language_names.get(code, code) for code in organisation.languages],
+            "spoken_languages": [language_names.get(code, code) for code in organisation.languages],
             "editing": membership.is_admin,
         },
     )

@@ -130,7 +130,7 @@ def _register_partner(data: dict[str, object], organisation: Organisation) -> Or
         slug=Organisation.free_slug(name),
         name=name,
         country=data["new_country"],
-        kind=data["new_kind"],
+        kind=data["new_kind"] or Organisation.Kind.PARTNER,
         iati_identifier=data["new_iati_identifier"],
         kvk_number=data["new_kvk_number"],
         registered_by=organisation,
