@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run setup install test test-fast lint typecheck bench vendor messages translations demo worker clean
 
 run: setup
-	@$(MANAGE) demo --print-logins
+	@DEBUG=1 $(MANAGE) demo --print-logins --verbosity 0
 	@echo "Serving Samen on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
@@ -31,11 +31,23 @@ translations: install
 
 # Re-extract messages after changing text in code or templates (needs GNU gettext's xgettext).
 messages: install
-	DEBUG=1 $(MANAGE) makemessages --locale nl --no-obsolete --no-location --ignore '.venv/*' --ignore 'node_modules/*'
+	DEBUG=1 $(MANAGE) makemessages --locale nl --no-obsolete --no-location \
+	  --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --ignore 'staticfiles/*' \
+	  --ignore 'tests/*' --ignore 'bench/*' --ignore 'docs/*'
 	DEBUG=1 $(MANAGE) compile_translations
 
+# The whole suite, browser tests included (Debian's chromium; `.ci/run` makes a missing browser fail).
+# Extra pytest arguments: make test ARGS="-k login -x"
 test: install translations
-	DEBUG=1 $(VENV)/bin/pytest -n 2 --dist loadgroup
+	DEBUG=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(ARGS)
+
+# The suite without the browser tests: quicker while working on one view.
+test-fast: install translations
+	DEBUG=1 $(VENV)/bin/pytest -n 2 --dist loadgroup -m "not browser" $(ARGS)
+
+# The demo organisations and logins (already part of setup); prints the logins.
+demo: install
+	DEBUG=1 $(MANAGE) demo --print-logins
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -44,11 +56,14 @@ lint: install
 typecheck: install
 	DEBUG=1 $(VENV)/bin/mypy .
 
-bench: setup
-	DEBUG=1 $(PY) bench/run.py
+# Builds its own throwaway database; see bench/run.py. Results: bench/results/latest.json.
+bench: install translations
+	DEBUG=1 $(PY) bench/run.py $(ARGS)
 
+# Runs queued background work (email). Only useful when the app queues in the database too:
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend make run   (and, in another terminal) make worker
 worker: install
-	$(MANAGE) db_worker
+	DEBUG=$${DEBUG:-1} TASKS_BACKEND=$${TASKS_BACKEND:-django_tasks_db.DatabaseBackend} $(MANAGE) db_worker
 
 # Copy the pinned front-end packages into static/vendor/ (needs npm; the result is committed).
 vendor:

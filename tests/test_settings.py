@@ -1,6 +1,7 @@
 """The security baseline: settings from the environment, headers, error pages, and pages without inline code."""
 
 import os
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -246,3 +247,15 @@ def test_the_not_found_page_has_no_inline_code_either(db):
     finder = InlineCodeFinder()
     finder.feed(Client().get("/no/such/page/").content.decode())
     assert not finder.problems
+
+
+# Documentation ------------------------------------------------------------------------------------
+
+
+def test_readme_documents_every_environment_variable():
+    source = (BASE_DIR / "samen" / "settings.py").read_text()
+    names = set(re.findall(r"""\benv(?:bool|int)?\(\s*f?["']([A-Z][A-Z0-9_]*)["']""", source))
+    assert "SECRET_KEY" in names
+    readme = (BASE_DIR / "README.md").read_text()
+    undocumented = sorted(name for name in names if f"`{name}`" not in readme)
+    assert not undocumented, f"README.md does not describe: {undocumented}"
