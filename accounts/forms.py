@@ -2,21 +2,18 @@
 
 from typing import Any
 
-import pyotp
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, totp_step
 from accounts.tasks import send_email
 from audit.models import Event, record
 
-
-def totp_matches(secret: str, code: str) -> bool:
-    """True when `code` is the current code for `secret`, allowing one step of clock drift either way."""
-    return bool(secret) and pyotp.TOTP(secret).verify(code, valid_window=1)
+WRONG_CODE = _("That code is not right. Codes change every 30 seconds: type the one your app shows now.")
+WRONG_PASSWORD = _("That is not your current password.")
 
 
 class LoginForm(forms.Form):
@@ -54,23 +51,14 @@ class CodeField(forms.CharField):
 
 
 class TotpForm(forms.Form):
-    """The second step of logging in, or confirming a new authenticator: the code must match `secret`."""
+    """A code from the authenticator app. The form checks its shape; whether it is right is decided
+    by the view with User.use_totp, which also spends it."""
 
     code = CodeField()
 
-    def __init__(self, *args: Any, secret: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.secret = secret
         self.fields["code"].widget.attrs["autofocus"] = True
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"]
-        if not totp_matches(self.secret, code):
-            raise forms.ValidationError(
-                _("That code is not right. Codes change every 30 seconds: type the one your app shows now."),
-                code="wrong",
-            )
-        return code
 
 
 class RecoveryCodeForm(forms.Form):
@@ -90,9 +78,6 @@ def current_password_field(**kwargs: Any) -> forms.CharField:
     return forms.CharField(strip=False, widget=widget, **kwargs)
 
 
-WRONG_PASSWORD = _("That is not your current password.")
-
-
 class PasswordConfirmForm(forms.Form):
     """Asks for the current password before a change that weakens or replaces a protection."""
 
@@ -110,14 +95,24 @@ class PasswordConfirmForm(forms.Form):
 
 
 class TwoFactorSetupForm(TotpForm):
-    """Confirms a new authenticator. Replacing one that is already set up also takes the current password,
-    so that someone who finds a signed-in browser cannot move the second factor to their own phone."""
+    """Confirms a new authenticator with a code made from `secret`, the one not yet saved.
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    Replacing an authenticator already set up also takes the current password, so that someone who
+    finds a signed-in browser cannot move the second factor to their own phone.
+    """
+
+    def __init__(self, *args: Any, secret: str, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.secret = secret
         self.user = user
         if user.has_two_factor:
             self.fields["password"] = current_password_field()
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if totp_step(self.secret, code) is None:
+            raise forms.ValidationError(WRONG_CODE, code="wrong")
+        return code
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
@@ -145,7 +140,7 @@ class ReauthenticateForm(forms.Form):
             raise forms.ValidationError(_("Enter your current password or a code from your app."), code="required")
         if password and not self.user.check_password(password):
             self.add_error("password", forms.ValidationError(WRONG_PASSWORD, code="wrong"))
-        elif not password and not totp_matches(self.user.totp_secret, code or ""):
+        elif not password and totp_step(self.user.totp_secret, code or "") is None:
             self.add_error("code", forms.ValidationError(_("That code is not right."), code="wrong"))
         return cleaned
 

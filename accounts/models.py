@@ -2,8 +2,10 @@
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
+import pyotp
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models, transaction
@@ -42,6 +44,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Base32 TOTP secret; empty until the person confirms a first code.
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The 30-second step of the last code accepted: a code works once, even within its validity window.
+    totp_last_step = models.BigIntegerField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -64,11 +68,42 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_two_factor(self) -> bool:
         return bool(self.totp_secret and self.totp_confirmed_at)
 
+    def use_totp(self, code: str) -> bool:
+        """Accept a code from the authenticator app once; False when wrong or already used.
+
+        The update claims the code's step in the database, so two requests racing with one code
+        cannot both win (RFC 6238 §5.2: the verifier must not accept the same code twice).
+        """
+        step = totp_step(self.totp_secret, code)
+        if step is None:
+            return False
+        claimed = (
+            User.objects.filter(pk=self.pk, totp_secret=self.totp_secret)
+            .filter(models.Q(totp_last_step__isnull=True) | models.Q(totp_last_step__lt=step))
+            .update(totp_last_step=step)
+        )
+        if claimed:
+            self.totp_last_step = step
+        return claimed == 1
+
     def disable_two_factor(self) -> None:
         self.totp_secret = ""
         self.totp_confirmed_at = None
-        self.save(update_fields=["totp_secret", "totp_confirmed_at"])
+        self.totp_last_step = None
+        self.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
         self.recovery_codes.all().delete()
+
+
+def totp_step(secret: str, code: str) -> int | None:
+    """The time step at which `code` is right for `secret`, allowing one step of clock drift either way."""
+    if not secret or not code:
+        return None
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(time.time())
+    for step in (now - 1, now, now + 1):
+        if pyotp.utils.strings_equal(code, totp.generate_otp(step)):
+            return step
+    return None
 
 
 def _hash_code(code: str) -> str:

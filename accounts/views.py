@@ -26,6 +26,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.forms import (
+    WRONG_CODE,
     LanguageForm,
     LoginForm,
     PasswordConfirmForm,
@@ -35,7 +36,7 @@ from accounts.forms import (
     TotpForm,
     TwoFactorSetupForm,
 )
-from accounts.models import RecoveryCode, TokenBucket, User
+from accounts.models import RecoveryCode, TokenBucket, User, totp_step
 from audit.models import Event, record
 
 # Between the password and the second factor, the session holds who is logging in, since when, and where to.
@@ -167,7 +168,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         _forget_pending(request)
         return redirect("accounts:login")
 
-    totp_form = TotpForm(secret=user.totp_secret)
+    totp_form = TotpForm()
     recovery_form = RecoveryCodeForm()
     throttled = False
     if request.method == "POST":
@@ -198,11 +199,13 @@ def verify(request: HttpRequest) -> HttpResponse:
                 )
             record(Event.TWO_FACTOR_FAILED, actor=user.email, detail={"method": "recovery code"})
         else:
-            totp_form = TotpForm(request.POST, secret=user.totp_secret)
+            totp_form = TotpForm(request.POST)
             if totp_form.is_valid():
-                next_url = request.session.get(PENDING_NEXT)
-                _forget_pending(request)
-                return _complete_login(request, user, next_url)
+                if user.use_totp(totp_form.cleaned_data["code"]):
+                    next_url = request.session.get(PENDING_NEXT)
+                    _forget_pending(request)
+                    return _complete_login(request, user, next_url)
+                totp_form.add_error("code", WRONG_CODE)
             record(Event.TWO_FACTOR_FAILED, actor=user.email, detail={"method": "app"})
 
     if recovery_form.is_bound:
@@ -279,7 +282,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         replaced = user.has_two_factor
         user.totp_secret = secret
         user.totp_confirmed_at = timezone.now()
-        user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+        # The confirming code is spent: it cannot also serve for the next login.
+        user.totp_last_step = totp_step(secret, form.cleaned_data["code"])
+        user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
         del request.session[NEW_AUTHENTICATOR]
         codes = RecoveryCode.regenerate(user)
         record(Event.TWO_FACTOR_ENABLED, actor=user.email, detail={"replaced": replaced})

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import RecoveryCode
 from accounts.views import NEW_AUTHENTICATOR
 from audit.models import Event
-from tests.accounts.helpers import audit_events, wrong_code
+from tests.accounts.helpers import audit_events, log_in, wrong_code
 from tests.conftest import PASSWORD, TOTP_SECRET
 
 URL = reverse("accounts:two_factor_setup")
@@ -94,3 +94,15 @@ def test_moving_to_a_new_phone_also_asks_for_the_password(people):
     assert response.status_code == 200
     people.officer.refresh_from_db()
     assert people.officer.totp_secret == secret
+
+
+def test_the_confirming_code_cannot_be_used_to_log_in_again(people):
+    client = people.client("member")
+    client.get(URL)
+    code = pyotp.TOTP(client.session[NEW_AUTHENTICATOR]).now()
+    client.post(URL, {"code": code})
+    client.post(reverse("accounts:logout"))
+    log_in(client, "member@hulp.example")
+    response = client.post(reverse("accounts:verify"), {"code": code})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session

@@ -109,3 +109,14 @@ def test_wrong_codes_are_throttled_per_person(pending, settings):
     assert b"Too many codes tried" in response.content
     assert "_auth_user_id" not in pending.session
     assert Event.LOGIN_THROTTLED in audit_events(target="officer@hulp.example")
+
+
+def test_a_code_works_only_once(pending, people):
+    code = totp_code()
+    assert pending.post(VERIFY_URL, {"code": code}).status_code == 302
+    pending.post(reverse("accounts:logout"))
+    log_in(pending, "officer@hulp.example")
+    response = pending.post(VERIFY_URL, {"code": code})
+    assert response.status_code == 200
+    assert b"That code is not right" in response.content
+    assert "_auth_user_id" not in pending.session
