@@ -21,7 +21,7 @@ def run_demo(*args: str, **options: object) -> str:
 
 
 def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in MODELS}
+    return {model.__name__: model._default_manager.count() for model in MODELS}
 
 
 @pytest.fixture(autouse=True)

@@ -86,8 +86,8 @@ def compiled_translations() -> None:
     """The .mo files as `make translations` builds them, and Django reading the fresh ones."""
     call_command("compile_translations", verbosity=0)
     # Django caches catalogues per process; one compiled after the first request would go unseen.
-    trans_real._translations = {}
-    trans_real._default = None
+    trans_real._translations = {}  # type: ignore[attr-defined]
+    trans_real._default = None  # type: ignore[attr-defined]
 
 
 @needs_catalogue

@@ -26,7 +26,7 @@ def test_an_invited_person_creates_an_account_and_lands_in_the_organisation(peop
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["nieuwe.collega@hulp.example"]
-    match = INVITATION_LINK.search(message.body)
+    match = INVITATION_LINK.search(str(message.body))
     assert match, f"no invitation link in the email:\n{message.body}"
 
     invitee = open_browser()  # a different person: no shared cookies

@@ -139,17 +139,15 @@ PARTNERSHIPS = [
      "Positive parenting"),
 ]  # fmt: skip
 
-ALLIANCE = {
-    "name": "Dutch Humanitarian Response Alliance",
-    "lead": "hulp-zonder-grenzen",
-    "members": ["hulp-zonder-grenzen", "stichting-waterbron", "kinderen-eerst"],
-    "description": (
-        "Dutch NGOs that respond together to humanitarian crises with one grant from the ministry, "
-        "a lead organisation per crisis, peer review among members and a shared integrity task force."
-    ),
-    "starts_on": date(2022, 1, 1),
-    "ends_on": date(2026, 12, 31),
-}
+# Modelled on the Dutch Relief Alliance; the name is invented.
+ALLIANCE_NAME = "Dutch Humanitarian Response Alliance"
+ALLIANCE_LEAD = "hulp-zonder-grenzen"
+ALLIANCE_MEMBERS = ["hulp-zonder-grenzen", "stichting-waterbron", "kinderen-eerst"]
+ALLIANCE_DESCRIPTION = (
+    "Dutch NGOs that respond together to humanitarian crises with one grant from the ministry, "
+    "a lead organisation per crisis, peer review among members and a shared integrity task force."
+)
+ALLIANCE_PERIOD = (date(2022, 1, 1), date(2026, 12, 31))
 
 ROLE_ORDER = [Role.ADMIN, Role.OFFICER, Role.MANAGER, Role.MEMBER, Role.VIEWER]
 
@@ -160,17 +158,14 @@ PEOPLE = {
     "kinderen-eerst": ["Eva Meijer", "Bram de Graaf", "Sanne Bos", "Ruben Vos", "Iris Peters"],
 }
 
-# The person who works with two Dutch NGOs and switches between them.
-PARTNER_CONTACT = {
-    "email": "contact@tumaini-health.example",
-    "name": "Grace Wanjiru",
-    "language": "en",
-    "memberships": [
-        ("tumaini-health", Role.MANAGER),
-        ("hulp-zonder-grenzen", Role.MEMBER),
-        ("stichting-waterbron", Role.MEMBER),
-    ],
-}
+# The partner contact who works with two Dutch NGOs and switches between them.
+CONTACT_EMAIL = "contact@tumaini-health.example"
+CONTACT_NAME = "Grace Wanjiru"
+CONTACT_MEMBERSHIPS = [
+    ("tumaini-health", Role.MANAGER),
+    ("hulp-zonder-grenzen", Role.MEMBER),
+    ("stichting-waterbron", Role.MEMBER),
+]
 
 
 def demo_email(role: str, slug: str) -> str:
@@ -228,17 +223,17 @@ class Command(BaseCommand):
             )
 
         alliance, _created = Alliance.objects.update_or_create(
-            name=ALLIANCE["name"],
+            name=ALLIANCE_NAME,
             defaults={
-                "lead": orgs[ALLIANCE["lead"]],
-                "description": ALLIANCE["description"],
-                "starts_on": ALLIANCE["starts_on"],
-                "ends_on": ALLIANCE["ends_on"],
+                "lead": orgs[ALLIANCE_LEAD],
+                "description": ALLIANCE_DESCRIPTION,
+                "starts_on": ALLIANCE_PERIOD[0],
+                "ends_on": ALLIANCE_PERIOD[1],
             },
         )
-        for slug in ALLIANCE["members"]:
+        for slug in ALLIANCE_MEMBERS:
             AllianceMember.objects.get_or_create(
-                alliance=alliance, organisation=orgs[slug], defaults={"joined_on": ALLIANCE["starts_on"]}
+                alliance=alliance, organisation=orgs[slug], defaults={"joined_on": ALLIANCE_PERIOD[0]}
             )
 
         created = 0
@@ -247,10 +242,10 @@ class Command(BaseCommand):
                 user, is_new = self.person(demo_email(role, slug), name, "nl")
                 created += is_new
                 Membership.objects.update_or_create(user=user, organisation=orgs[slug], defaults={"role": role})
-        contact, is_new = self.person(PARTNER_CONTACT["email"], PARTNER_CONTACT["name"], PARTNER_CONTACT["language"])
+        contact, is_new = self.person(CONTACT_EMAIL, CONTACT_NAME, "en")
         created += is_new
-        for slug, role in PARTNER_CONTACT["memberships"]:
-            Membership.objects.update_or_create(user=contact, organisation=orgs[slug], defaults={"role": role})
+        for slug, contact_role in CONTACT_MEMBERSHIPS:
+            Membership.objects.update_or_create(user=contact, organisation=orgs[slug], defaults={"role": contact_role})
 
         # The lead shares its partnership overview with the alliance: the sharing page has something to show.
         Consent.objects.get_or_create(
@@ -292,4 +287,4 @@ class Command(BaseCommand):
 
 def all_demo_emails() -> list[str]:
     emails = [demo_email(role, slug) for slug in PEOPLE for role in ROLE_ORDER]
-    return [*emails, PARTNER_CONTACT["email"]]
+    return [*emails, CONTACT_EMAIL]
