@@ -8,11 +8,12 @@ from django.contrib.auth import forms as auth_forms
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User, totp_step
+from accounts.models import TokenBucket, User, totp_step
 from accounts.tasks import send_email
 from audit.models import Event, record
 
 WRONG_CODE = _("That code is not right. Codes change every 30 seconds: type the one your app shows now.")
+RESET_EMAILS_PER_HOUR = 3
 WRONG_PASSWORD = _("That is not your current password.")
 
 
@@ -189,6 +190,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
+        # A few links an hour per address are plenty; more would let anyone flood someone's inbox.
+        # Skipped silently, so the page still says nothing about whether the address has an account.
+        if not TokenBucket.authorize(f"reset-email:{to_email}", RESET_EMAILS_PER_HOUR, 60 * 60):
+            return
         context = {**context, "site_url": settings.SITE_URL}
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)

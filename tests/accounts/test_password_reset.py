@@ -5,6 +5,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
+from accounts.forms import RESET_EMAILS_PER_HOUR
 from audit.models import Event
 from tests.accounts.helpers import audit_events, log_in
 
@@ -86,3 +87,10 @@ def test_a_made_up_link_says_it_does_not_work(client, db):
 def test_the_pages_render(client, db):
     for name in ("password_reset", "password_reset_done", "password_reset_complete"):
         assert client.get(reverse(f"accounts:{name}")).status_code == 200
+
+
+def test_reset_emails_to_one_address_are_limited(client, people):
+    for _ in range(RESET_EMAILS_PER_HOUR + 2):
+        response = client.post(URL, {"email": "member@hulp.example"})
+        assert response.url == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == RESET_EMAILS_PER_HOUR
