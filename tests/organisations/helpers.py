@@ -23,3 +23,14 @@ def partnership(org: Organisation, partner: Organisation, **fields: object) -> P
 
 def errors(response, field: str) -> list[str]:
     return [str(e) for e in response.context["form"].errors.get(field, [])]
+
+
+def query_count(client, path: str) -> int:
+    """Queries one page view makes, after a first view has warmed the session and caches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    with CaptureQueriesContext(connection) as context:
+        client.get(path)
+    return len(context.captured_queries)

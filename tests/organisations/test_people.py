@@ -1,0 +1,39 @@
+"""The people of an organisation: everyone reads the list; admins see invitations and manage."""
+
+from organisations.models import Invitation, Membership
+from tests.conftest import make_user
+from tests.organisations.helpers import query_count, url
+
+
+def test_every_member_reads_the_list_of_members_and_roles(people):
+    response = people.client("viewer").get(url("people", people.org))
+    assert response.status_code == 200
+    content = response.content.decode()
+    for role in ("admin", "officer", "manager", "member", "viewer"):
+        assert f"{role}@hulp.example" in content
+    assert 'name="role"' not in content
+
+
+def test_admin_sees_pending_invitations_and_role_controls(people):
+    Invitation.issue(people.org, "new@hulp.example", "member", people.admin)
+    content = people.client("admin").get(url("people", people.org)).content.decode()
+    assert "new@hulp.example" in content
+    assert 'name="role"' in content
+
+
+def test_queries_do_not_grow_with_members(people):
+    client = people.client("admin")
+    before = query_count(client, url("people", people.org))
+    for n in range(5):
+        Membership.objects.create(user=make_user(f"p{n}@hulp.example"), organisation=people.org)
+        Invitation.issue(people.org, f"i{n}@hulp.example", "member", people.admin)
+    assert query_count(client, url("people", people.org)) == before
+
+
+def test_others_do_not_see_invitations(people):
+    Invitation.issue(people.org, "new@hulp.example", "member", people.admin)
+    assert b"new@hulp.example" not in people.client("manager").get(url("people", people.org)).content
+
+
+def test_outsider_gets_404(people):
+    assert people.client("outsider").get(url("people", people.org)).status_code == 404
