@@ -40,7 +40,8 @@ class Mapping(dict):
     line: int = 0
 
 
-class _LineLoader(yaml.SafeLoader):
+# The C loader when PyYAML was built with libyaml: several times faster on the same files.
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     pass
 
 
@@ -67,7 +68,7 @@ class Document:
     kind: str
     version: str
     sha256: str
-    data: Mapping
+    data: dict[str, Any]
 
     def error(self, message: str, entry: Any = None, key: str = "") -> ContentError:
         where = self.name
@@ -78,7 +79,7 @@ class Document:
             where += f", entry '{entry[key]}'"
         return ContentError(f"{where}: {message}")
 
-    def entries(self, key: str, container: Mapping | None = None) -> list[Mapping]:
+    def entries(self, key: str, container: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The list under `key` (of the file, or of `container`); each item must be a mapping."""
         parent = self.data if container is None else container
         items = parent.get(key)
@@ -89,7 +90,7 @@ class Document:
                 raise self.error(f"every item of '{key}' must be a mapping, found {item!r}", parent)
         return items
 
-    def text(self, entry: Mapping, key: str, id_key: str = "code", *, required: bool = True) -> str:
+    def text(self, entry: dict[str, Any], key: str, id_key: str = "code", *, required: bool = True) -> str:
         value = entry.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -99,7 +100,7 @@ class Document:
             raise self.error(f"field '{key}' must be text", entry, id_key)
         return str(value).strip()
 
-    def code(self, entry: Mapping, key: str = "code") -> str:
+    def code(self, entry: dict[str, Any], key: str = "code") -> str:
         value = self.text(entry, key, key)
         if slugify(value) != value:
             raise self.error(f"'{key}' must be a lowercase slug (letters, digits, hyphens), not '{value}'", entry)
@@ -194,11 +195,16 @@ def load_all(directory: Path = CONTENT_DIR, *, force: bool = False) -> list[Resu
     return results
 
 
-def upsert(model: Any, lookup: dict[str, Any], values: dict[str, Any], label: str, changes: Changes) -> Any:
-    """Create or update one row, recording in `changes` only what really changed."""
-    obj = model.objects.filter(**lookup).first()
+def upsert(
+    existing: dict[str, Any], model: Any, key: str, code: str, values: dict[str, Any], label: str, changes: Changes
+) -> Any:
+    """Create or update the row whose `key` is `code`, recording in `changes` only what really changed.
+
+    `existing` maps codes to the rows already in the database (read once per file, not once per entry).
+    """
+    obj = existing.get(code)
     if obj is None:
-        obj = model.objects.create(**lookup, **values)
+        obj = model.objects.create(**{key: code}, **values)
         changes.created.append(label)
         return obj
     dirty = [name for name, value in values.items() if getattr(obj, name) != value]
@@ -221,13 +227,17 @@ def retire_missing(queryset: Any, keep: Iterable[str], key: str, label: str, cha
 # --- The built-in kinds -------------------------------------------------------------------------
 
 
-def _bilingual(doc: Document, entry: Mapping, name: str, id_key: str, *, required: bool = True) -> dict[str, str]:
+def _bilingual(
+    doc: Document, entry: dict[str, Any], name: str, id_key: str, *, required: bool = True
+) -> dict[str, str]:
     return {f"{name}_{code}": doc.text(entry, f"{name}_{code}", id_key, required=required) for code in ("nl", "en")}
 
 
-def _unique(doc: Document, seen: dict[str, Mapping], code: str, entry: Mapping, what: str) -> None:
+def _unique(doc: Document, seen: dict[str, dict[str, Any]], code: str, entry: dict[str, Any], key: str) -> None:
     if code in seen:
-        raise doc.error(f"duplicate {what} '{code}' (first defined on line {seen[code].line})", entry)
+        raise doc.error(
+            f"duplicate {key} '{code}' (first defined on line {getattr(seen[code], 'line', '?')})", entry, key
+        )
     seen[code] = entry
 
 
@@ -238,7 +248,7 @@ def load_taxonomy(doc: Document) -> Changes:
 
     known_categories = set(ResearchCategory.values)
 
-    def categories(entry: Mapping, value: Any) -> list[str]:
+    def categories(entry: dict[str, Any], value: Any) -> list[str]:
         values = value if isinstance(value, list) else ([value] if value else [])
         for category in values:
             if category not in known_categories:
@@ -251,7 +261,7 @@ def load_taxonomy(doc: Document) -> Changes:
 
     # Validate everything before writing anything.
     types: list[tuple[str, dict[str, Any], list[tuple[str, dict[str, Any]]]]] = []
-    seen: dict[str, Mapping] = {}
+    seen: dict[str, dict[str, Any]] = {}
     for type_order, entry in enumerate(doc.entries("types"), start=1):
         code = doc.code(entry)
         _unique(doc, seen, code, entry, "code")
@@ -290,12 +300,16 @@ def load_taxonomy(doc: Document) -> Changes:
         types.append((code, values, subtypes))
 
     changes = Changes()
+    existing_types = {t.code: t for t in ViolationType.objects.all()}
+    existing_subtypes = {s.code: s for s in ViolationSubtype.objects.all()}
     for code, values, subtypes in types:
-        violation_type = upsert(ViolationType, {"code": code}, values, f"type {code}", changes)
+        violation_type = upsert(existing_types, ViolationType, "code", code, values, f"type {code}", changes)
         for sub_code, sub_values in subtypes:
             upsert(
+                existing_subtypes,
                 ViolationSubtype,
-                {"code": sub_code},
+                "code",
+                sub_code,
                 {"type_id": violation_type.pk, **sub_values},
                 f"sub-type {sub_code}",
                 changes,
@@ -318,7 +332,7 @@ def load_glossary(doc: Document) -> Changes:
     from framework.models import GlossaryTerm
 
     terms: list[tuple[str, dict[str, Any], list[str]]] = []
-    seen: dict[str, Mapping] = {}
+    seen: dict[str, dict[str, Any]] = {}
     for entry in doc.entries("terms"):
         slug = doc.code(entry, "slug")
         _unique(doc, seen, slug, entry, "slug")
@@ -340,20 +354,31 @@ def load_glossary(doc: Document) -> Changes:
                 raise doc.error("a term cannot be related to itself", seen[slug], "slug")
 
     changes = Changes()
+    existing = {t.slug: t for t in GlossaryTerm.objects.all()}
     by_slug = {}
     for slug, values, _related in terms:
-        by_slug[slug] = upsert(GlossaryTerm, {"slug": slug}, values, f"term {slug}", changes)
-    links = GlossaryTerm.related.through.objects.filter(from_glossaryterm__in=by_slug.values())
+        by_slug[slug] = upsert(existing, GlossaryTerm, "slug", slug, values, f"term {slug}", changes)
+
+    Link = GlossaryTerm.related.through
+    links = Link.objects.filter(from_glossaryterm__in=by_slug.values())
     current: dict[int, set[int]] = {}
     for from_id, to_id in links.values_list("from_glossaryterm_id", "to_glossaryterm_id"):
         current.setdefault(from_id, set()).add(to_id)
+    stale: list[int] = []
+    new_links = []
     for slug, _values, related in terms:
         term = by_slug[slug]
         wanted = {by_slug[r].pk for r in related}
-        if wanted != current.get(term.pk, set()):
-            term.related.set(wanted)
-            label = f"term {slug}"
-            if label not in changes.created and label not in changes.updated:
-                changes.updated.append(label)
+        have = current.get(term.pk, set())
+        if wanted == have:
+            continue
+        if have:
+            stale.append(term.pk)
+        new_links += [Link(from_glossaryterm_id=term.pk, to_glossaryterm_id=pk) for pk in wanted]
+        label = f"term {slug}"
+        if label not in changes.created and label not in changes.updated:
+            changes.updated.append(label)
+    Link.objects.filter(from_glossaryterm_id__in=stale).delete()
+    Link.objects.bulk_create(new_links)
     retire_missing(GlossaryTerm.objects.filter(source=doc.name), list(by_slug), "slug", "term", changes)
     return changes

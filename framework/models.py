@@ -5,6 +5,8 @@ through `manage.py load_framework`. Entries removed from the files are *retired*
 cases, statistics and dilemmas of later apps point at them and must keep their meaning.
 """
 
+from typing import TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -75,8 +77,11 @@ class LoadedFile(models.Model):
         return f"{self.name} ({self.kind} v{self.version})"
 
 
-class ContentQuerySet(models.QuerySet):
-    def active(self) -> "ContentQuerySet":
+M = TypeVar("M", bound=models.Model)
+
+
+class ContentQuerySet(models.QuerySet[M]):
+    def active(self) -> "ContentQuerySet[M]":
         return self.filter(retired=False)
 
 

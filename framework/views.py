@@ -1,7 +1,7 @@
 """Public pages of the shared language. They identify no one, so anyone may read them, signed in or not."""
 
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower, Substr, Upper
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,32 +32,24 @@ def _matches(q: str, fields: list[str], prefix: str = "") -> Q:
     return condition
 
 
-def _flag(condition: Q) -> ExpressionWrapper:
-    return ExpressionWrapper(condition, output_field=BooleanField())
-
-
 def taxonomy(request: HttpRequest) -> HttpResponse:
     q = _query(request)
     fields = ["name", "definition", "example"]
-    subtypes = ViolationSubtype.objects.active().order_by("order", "code")
     types = ViolationType.objects.active()
-    if q:
-        # A type that matches shows all its sub-types; otherwise only the sub-types that match.
-        subtypes = subtypes.filter(_matches(q, fields) | _matches(q, fields, prefix="type__")).annotate(
-            is_match=_flag(_matches(q, fields))
-        )
-        types = types.filter(_matches(q, fields) | Q(pk__in=subtypes.values("type"))).annotate(
-            is_match=_flag(_matches(q, fields))
-        )
-    types = types.prefetch_related(Prefetch("subtypes", queryset=subtypes, to_attr="shown_subtypes"))
-    types = list(types)
+    subtypes = ViolationSubtype.objects.active().order_by("order", "code")
     count = 0
     if q:
-        count = sum(t.is_match for t in types) + sum(s.is_match for t in types for s in t.shown_subtypes)
+        matching_types = types.filter(_matches(q, fields))
+        matching_subtypes = subtypes.filter(_matches(q, fields))
+        count = matching_types.count() + matching_subtypes.count()
+        # A type that matches shows all its sub-types; otherwise only the sub-types that match.
+        types = types.filter(Q(pk__in=matching_types.values("pk")) | Q(pk__in=matching_subtypes.values("type")))
+        subtypes = subtypes.filter(Q(pk__in=matching_subtypes.values("pk")) | Q(type__in=matching_types.values("pk")))
+    shown = types.prefetch_related(Prefetch("subtypes", queryset=subtypes, to_attr="shown_subtypes"))
     return render(
         request,
         "framework/taxonomy.html",
-        {"types": types, "q": q, "count": count, "other_lang": other_content_language()},
+        {"types": shown, "q": q, "count": count, "other_lang": other_content_language()},
     )
 
 
@@ -103,9 +95,10 @@ def glossary(request: HttpRequest) -> HttpResponse:
 
 
 def term(request: HttpRequest, slug: str) -> HttpResponse:
-    related = GlossaryTerm.objects.active().order_by(Lower(f"term_{active_content_language()}"))
-    found = get_object_or_404(
-        GlossaryTerm.objects.prefetch_related(Prefetch("related", queryset=related, to_attr="active_related")),
-        slug=slug,
+    found = get_object_or_404(GlossaryTerm, slug=slug)
+    related = found.related.filter(retired=False).order_by(Lower(f"term_{active_content_language()}"))
+    return render(
+        request,
+        "framework/term.html",
+        {"term": found, "related": related, "other_lang": other_content_language()},
     )
-    return render(request, "framework/term.html", {"term": found, "other_lang": other_content_language()})
