@@ -55,15 +55,9 @@ def setup_django(workdir: Path) -> None:
 
 def load_base_data() -> None:
     from django.core.management import call_command
-    from django.core.management.base import CommandError
 
     call_command("migrate", verbosity=0, interactive=False)
-    try:
-        call_command("load_framework", verbosity=0)
-    except CommandError as exc:
-        if "Unknown command" not in str(exc):
-            raise
-        print("note: load_framework does not exist yet; taxonomy and glossary are measured empty")
+    call_command("load_framework", verbosity=0)
     call_command("demo", verbosity=0, force=True)
 
 
