@@ -4,6 +4,8 @@ Outsiders get 404 (they must not learn that something exists); members whose rol
 allow a change get 403.
 """
 
+from uuid import UUID
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
@@ -40,7 +42,7 @@ def require_admin(membership: Membership) -> None:
         raise PermissionDenied
 
 
-def get_partnership(membership: Membership, code: object) -> Partnership:
+def get_partnership(membership: Membership, code: UUID | str) -> Partnership:
     """A partnership that involves the membership's organisation, or 404."""
     partnership = Partnership.objects.involving(membership.organisation).filter(code=code).first()
     if partnership is None:
@@ -48,7 +50,7 @@ def get_partnership(membership: Membership, code: object) -> Partnership:
     return partnership
 
 
-def get_alliance(membership: Membership, code: object) -> Alliance:
+def get_alliance(membership: Membership, code: UUID | str) -> Alliance:
     """An alliance the membership's organisation leads or belongs to, or 404."""
     organisation = membership.organisation
     alliance = (

@@ -8,7 +8,7 @@ def organisations(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    memberships = list(Membership.objects.for_user(user))  # type: ignore[arg-type]
+    memberships = list(Membership.objects.for_user(user))
     slug = request.resolver_match.kwargs.get("slug") if request.resolver_match else None
     current = next((m for m in memberships if m.organisation.slug == slug), None)
     return {"my_memberships": memberships, "current_membership": current}

@@ -42,7 +42,7 @@ class IdentifierField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
-        return normalise_identifier(super().to_python(value))
+        return normalise_identifier(super().to_python(value) or "")
 
 
 def iati_field() -> IdentifierField:

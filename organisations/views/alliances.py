@@ -1,5 +1,7 @@
 """Alliances: organisations working together under a lead."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -40,7 +42,7 @@ def _require_lead_manager(membership: Membership, alliance: Alliance) -> None:
 
 
 @login_required
-def alliance_form(request: HttpRequest, slug: str, code: object = None) -> HttpResponse:
+def alliance_form(request: HttpRequest, slug: str, code: UUID | None = None) -> HttpResponse:
     """Start an alliance (code is None: this organisation leads it) or edit one this organisation leads."""
     membership = get_membership(request, slug)
     organisation = membership.organisation
@@ -75,7 +77,7 @@ def alliance_form(request: HttpRequest, slug: str, code: object = None) -> HttpR
 
 
 @login_required
-def alliance(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+def alliance(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     membership = get_membership(request, slug)
     item = get_alliance(membership, code)
     members = AllianceMember.objects.filter(alliance=item).select_related("organisation")
@@ -93,7 +95,7 @@ def alliance(request: HttpRequest, slug: str, code: object) -> HttpResponse:
 
 
 @login_required
-def alliance_members(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+def alliance_members(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     """Add an organisation found by a search, or remove one after a confirmation page."""
     membership = get_membership(request, slug)
     item = get_alliance(membership, code)

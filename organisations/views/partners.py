@@ -1,5 +1,8 @@
 """Partnerships: the list, recording one (with a partner that may not be on Samen yet), and inviting that partner."""
 
+from typing import Any
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -75,7 +78,7 @@ PARTNERSHIP_FIELDS = ["kind", "status", "title", "starts_on", "ends_on"]
 
 
 @login_required
-def partnership_form(request: HttpRequest, slug: str, code: object = None) -> HttpResponse:
+def partnership_form(request: HttpRequest, slug: str, code: UUID | None = None) -> HttpResponse:
     """Record a partnership (code is None) or edit one; managers and admins of either party."""
     membership = get_membership(request, slug)
     organisation = membership.organisation
@@ -123,7 +126,7 @@ def partnership_form(request: HttpRequest, slug: str, code: object = None) -> Ht
     )
 
 
-def _register_partner(data: dict[str, object], organisation: Organisation) -> Organisation:
+def _register_partner(data: dict[str, Any], organisation: Organisation) -> Organisation:
     """Record an organisation that is not on Samen yet; the recording organisation may invite it later."""
     name = str(data["new_name"])
     return Organisation.objects.create(
@@ -174,7 +177,7 @@ def _can_invite(membership: Membership, partner: Organisation) -> bool:
 
 
 @login_required
-def partnership(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+def partnership(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     membership = get_membership(request, slug)
     item = get_partnership(membership, code)
     other = item.other(membership.organisation)
@@ -198,7 +201,7 @@ def partnership(request: HttpRequest, slug: str, code: object) -> HttpResponse:
 
 
 @login_required
-def partnership_delete(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+def partnership_delete(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     membership = get_membership(request, slug)
     item = get_partnership(membership, code)
     require_manager(membership)
@@ -217,7 +220,7 @@ def partnership_delete(request: HttpRequest, slug: str, code: object) -> HttpRes
 
 
 @login_required
-def partner_invite(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+def partner_invite(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     membership = get_membership(request, slug)
     item = get_partnership(membership, code)
     require_manager(membership)

@@ -1,5 +1,7 @@
 """The people of an organisation: members, roles, invitations, and accepting an invitation."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -76,7 +78,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _get_member(membership: Membership, code: object) -> Membership:
+def _get_member(membership: Membership, code: UUID) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("user", "organisation"), organisation=membership.organisation, code=code
     )
@@ -84,7 +86,7 @@ def _get_member(membership: Membership, code: object) -> Membership:
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+def member_role(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     membership = get_membership(request, slug)
     require_admin(membership)
     member = _get_member(membership, code)
@@ -119,7 +121,7 @@ def member_role(request: HttpRequest, slug: str, code: object) -> HttpResponse:
 
 
 @login_required
-def member_remove(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+def member_remove(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     membership = get_membership(request, slug)
     require_admin(membership)
     member = _get_member(membership, code)
@@ -148,7 +150,7 @@ def member_remove(request: HttpRequest, slug: str, code: object) -> HttpResponse
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+def invitation_revoke(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     membership = get_membership(request, slug)
     require_admin(membership)
     invitation = get_object_or_404(Invitation, organisation=membership.organisation, code=code)
@@ -187,10 +189,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     context: dict[str, object] = {"invitation": invitation, "organisation": invitation.organisation}
     user = request.user
     if user.is_authenticated:
-        if user.email.lower() != invitation.email:  # type: ignore[union-attr]
+        if user.email.lower() != invitation.email:
             return render(request, "organisations/invitation_other_person.html", context)
         if request.method == "POST":
-            membership = invitation.accept(user)  # type: ignore[arg-type]
+            membership = invitation.accept(user)
             return _welcome(request, invitation, membership) if membership else _gone(request, invitation)
         return render(request, "organisations/invitation_accept.html", context)
     if User.objects.filter(email__iexact=invitation.email).exists():

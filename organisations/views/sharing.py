@@ -1,5 +1,7 @@
 """Sharing across organisations: consents given and received, and what a consent lets the viewer see."""
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -48,7 +50,7 @@ def consent_add(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = ConsentForm(request.POST, organisation=organisation, candidates=candidates)
         if form.is_valid():
-            consent = Consent(organisation=organisation, given_by=request.user)
+            consent = Consent(organisation=organisation, given_by=request.user)  # type: ignore[misc]
             for name in ("subject", "scope", "to_organisation", "to_alliance", "valid_until"):
                 setattr(consent, name, form.cleaned_data[name])
             consent.save()
@@ -84,7 +86,7 @@ def consent_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def consent_revoke(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+def consent_revoke(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     membership = get_membership(request, slug)
     consent = get_object_or_404(
         Consent.objects.select_related("to_organisation", "to_alliance"),
@@ -112,7 +114,7 @@ def consent_revoke(request: HttpRequest, slug: str, code: object) -> HttpRespons
 
 
 @login_required
-def shared(request: HttpRequest, slug: str, code: object) -> HttpResponse:
+def shared(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     """What a consent grants the viewer: the owner's partnerships, only while the consent holds."""
     membership = get_membership(request, slug)
     viewer = membership.organisation
