@@ -7,9 +7,11 @@ guide pages) with `@register("kind")` and never touch the rest of this module:
     @register("playbook")
     def load_playbook(doc: Document) -> Changes: ...
 
+Register a kind from the owning app's `AppConfig.ready()` (import its loader module there).
+
 A loader validates the whole file first and raises `ContentError` naming the file, the line and the
-entry, then writes. Each file is loaded in its own transaction; a file whose bytes did not change
-since the last load (same sha256) is skipped. Entries that disappear from a file are retired, never
+entry, then writes. All files load in one transaction, so a bad file changes nothing; a file whose
+bytes did not change since the last load (same sha256) is skipped. Entries that disappear from a file are retired, never
 deleted.
 
 Known limit: glossary `related:` terms must be defined in the same glossary file, so that the
@@ -171,7 +173,8 @@ def parse(path: Path, directory: Path) -> Document:
 def load_all(directory: Path = CONTENT_DIR, *, force: bool = False) -> list[Result]:
     """Load every content file under `directory`; returns one Result per file, in load order.
 
-    All files are parsed before anything is written, so a syntax error anywhere changes nothing.
+    All files are parsed before anything is written, and all are written in one transaction:
+    an error in any file changes nothing.
     """
     from framework.models import LoadedFile
 
@@ -180,18 +183,18 @@ def load_all(directory: Path = CONTENT_DIR, *, force: bool = False) -> list[Resu
         raise ContentError(f"No content files (*.yaml) found under {directory}")
     known = {f.name: f for f in LoadedFile.objects.all()}
     results = []
-    for doc in documents:
-        previous = known.get(doc.name)
-        if previous is not None and previous.sha256 == doc.sha256 and not force:
-            results.append(Result(doc.name, doc.kind, doc.version, skipped=True, changes=Changes()))
-            continue
-        with transaction.atomic():
+    with transaction.atomic():
+        for doc in documents:
+            previous = known.get(doc.name)
+            if previous is not None and previous.sha256 == doc.sha256 and not force:
+                results.append(Result(doc.name, doc.kind, doc.version, skipped=True, changes=Changes()))
+                continue
             changes = LOADERS[doc.kind](doc)
             LoadedFile.objects.update_or_create(
                 name=doc.name,
                 defaults={"kind": doc.kind, "version": doc.version, "sha256": doc.sha256, "loaded_at": timezone.now()},
             )
-        results.append(Result(doc.name, doc.kind, doc.version, skipped=False, changes=changes))
+            results.append(Result(doc.name, doc.kind, doc.version, skipped=False, changes=changes))
     return results
 
 

@@ -246,6 +246,7 @@ def test_a_missing_subtype_field_names_the_subtype(db, content):
 
     with pytest.raises(CommandError, match=r"taxonomy.yaml, line \d+, entry 'theft': missing field 'name_en'"):
         load(content)
+    assert not GlossaryTerm.objects.exists(), "glossary.yaml loads first, and is rolled back with the bad file"
 
 
 def test_a_duplicate_code_is_refused(db, content):
