@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils.html import escape
 from django.utils.translation import trans_real
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -98,7 +99,14 @@ def test_home_page_speaks_dutch_and_english(db, compiled_translations):
     assert dutch.status_code == english.status_code == 200
     assert '<html lang="nl">' in dutch.text
     assert '<html lang="en">' in english.text
-    assert "Inloggen" in dutch.text
-    assert "Log in" not in dutch.text
-    assert "Log in" in english.text
-    assert "Inloggen" not in english.text
+    catalogue = polib.pofile(str(CATALOGUE))
+    # The Dutch words come from the catalogue ("Inloggen" or whatever the translator chose).
+    for english_text in ["Samen: integrity in partnerships and alliances", "Log in"]:
+        entry = catalogue.find(english_text)
+        assert entry is not None and entry.msgstr, f"{english_text!r} has no Dutch translation"
+        translated = escape(entry.msgstr)
+        assert f">{translated}<" in dutch.text
+        assert f">{english_text}<" in english.text
+        if entry.msgstr != english_text:
+            assert f">{english_text}<" not in dutch.text
+            assert f">{translated}<" not in english.text
