@@ -220,8 +220,9 @@ def verify(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         record(Event.LOGOUT, actor=request.user.email)
+    next_url = request.POST.get("next")
     logout(request)
-    return redirect("home")
+    return redirect(_safe_next(request, next_url))
 
 
 @login_required

@@ -7,7 +7,8 @@ from django.urls import reverse
 from organisations.models import TWO_FACTOR_ROLES, Membership
 
 # Pages a person who must set up two-factor authentication can still reach.
-ALLOWED_PREFIXES = ("/accounts/", "/static/")
+# An invitation can be accepted first: the new role may be what requires two-factor authentication.
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/invitation/")
 
 
 class TwoFactorRequiredMiddleware:

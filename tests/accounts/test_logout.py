@@ -26,3 +26,16 @@ def test_logout_when_not_logged_in_goes_home(client, db):
     response = client.post(LOGOUT_URL)
     assert response.status_code == 302
     assert audit_events() == []
+
+
+def test_logout_returns_to_a_safe_next_page(people):
+    client = people.client("member")
+    response = client.post(reverse("accounts:logout"), {"next": "/invitation/abc/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/invitation/abc/"
+
+
+def test_logout_ignores_a_next_page_elsewhere(people):
+    client = people.client("member")
+    response = client.post(reverse("accounts:logout"), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("home")
