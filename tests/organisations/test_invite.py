@@ -23,7 +23,7 @@ def test_admin_invites_and_the_email_carries_the_link(people, settings):
     [message] = mail.outbox
     assert message.to == ["new.person@hulp.example"]
     assert "Hulp Zonder Grenzen" in message.subject
-    assert re.search(r"https://samen\.example/invitation/[\w-]+/", message.body)
+    assert re.search(r"https://samen\.example/invitation/[\w-]+/", str(message.body))
     entry = Entry.objects.get(event=Event.INVITATION_SENT)
     assert (entry.actor, entry.organisation, entry.target, entry.detail) == (
         "admin@hulp.example",

@@ -33,7 +33,9 @@ def test_story_partner_recorded_invited_and_joined(people, client, settings):
     )
     [message] = mail.outbox
     assert message.to == ["director@kampala.example"]
-    link = re.search(r"https://samen\.example(/invitation/\S+/)", message.body).group(1)
+    found = re.search(r"https://samen\.example(/invitation/\S+/)", str(message.body))
+    assert found is not None
+    link = found.group(1)
     assert Entry.objects.filter(
         event=Event.INVITATION_SENT, organisation="hulp", target="director@kampala.example"
     ).exists()
