@@ -1,0 +1,37 @@
+"""axe-core on every page a person can open: the access matrix's rows that answer 200, for three personas.
+
+The matrix already lists every route; reading it here means a new page is checked for accessibility,
+Content-Security-Policy errors and JavaScript errors the day its row is added.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests.access.world import build_world
+from tests.conftest import PASSWORD, totp_code
+from tests.test_access_matrix import ROWS
+
+
+def readable_pages(world, persona: str) -> list[str]:
+    urls = []
+    for row in ROWS:
+        if row.method == "get" and row.expect[persona] == 200:
+            url = reverse(row.name, kwargs=row.kwargs(world)) + row.query
+            if url not in urls:
+                urls.append(url)
+    return urls
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "viewer", "admin"])
+def test_every_readable_page_passes_axe(people, browse, persona):
+    world = build_world(people)
+    if persona != "anonymous":
+        user = people.user(persona)
+        assert user is not None
+        browse.log_in(user.email, PASSWORD, code=totp_code() if user.has_two_factor else None)
+
+    pages = readable_pages(world, persona)
+    assert len(pages) >= 5
+    for url in pages:
+        response = browse.goto(url)
+        assert response.status == 200, f"{persona} {url}: {response.status}"
