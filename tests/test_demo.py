@@ -7,11 +7,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
-from organisations.models import Alliance, AllianceMember, Consent, Membership, Organisation, Partnership
+from organisations.models import Alliance, AllianceMember, Consent, Invitation, Membership, Organisation, Partnership
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Organisation, Partnership, Alliance, AllianceMember, Membership, User, Consent]
+MODELS = [Organisation, Partnership, Alliance, AllianceMember, Membership, User, Consent, Invitation]
 
 
 def run_demo(*args: str, **options: object) -> str:
@@ -46,6 +46,8 @@ def test_demo_creates_members_partners_an_alliance_and_people():
 
     assert set(Partnership.objects.values_list("kind", flat=True)) == {"funding", "implementing", "peer"}
     assert set(Partnership.objects.values_list("status", flat=True)) >= {"active", "proposed", "ended"}
+
+    assert Invitation.objects.pending().count() == 1
 
     alliance = Alliance.objects.get()
     assert alliance.lead.slug == "hulp-zonder-grenzen"

@@ -19,6 +19,7 @@ from organisations.models import (
     Alliance,
     AllianceMember,
     Consent,
+    Invitation,
     Membership,
     Organisation,
     Partnership,
@@ -161,6 +162,7 @@ PEOPLE = {
 # The partner contact who works with two Dutch NGOs and switches between them.
 CONTACT_EMAIL = "contact@tumaini-health.example"
 CONTACT_NAME = "Grace Wanjiru"
+INVITEE_EMAIL = "new.officer@hulp-zonder-grenzen.example"
 CONTACT_MEMBERSHIPS = [
     ("tumaini-health", Role.MANAGER),
     ("hulp-zonder-grenzen", Role.MEMBER),
@@ -247,13 +249,20 @@ class Command(BaseCommand):
         for slug, contact_role in CONTACT_MEMBERSHIPS:
             Membership.objects.update_or_create(user=contact, organisation=orgs[slug], defaults={"role": contact_role})
 
+        # A pending invitation, so the dashboard and the people page show one. Its link is never sent (the
+        # token exists only in the email), so nobody can accept it; a new one is issued only once it expires.
+        director = User.objects.get(email=demo_email(Role.ADMIN, "hulp-zonder-grenzen"))
+        pending = Invitation.objects.pending().filter(organisation=orgs["hulp-zonder-grenzen"], email=INVITEE_EMAIL)
+        if not pending.exists():
+            Invitation.issue(orgs["hulp-zonder-grenzen"], INVITEE_EMAIL, Role.OFFICER, director)
+
         # The lead shares its partnership overview with the alliance: the sharing page has something to show.
         Consent.objects.get_or_create(
             organisation=orgs["hulp-zonder-grenzen"],
             subject="partnerships",
             scope=Consent.Scope.ALLIANCE,
             to_alliance=alliance,
-            defaults={"given_by": User.objects.get(email=demo_email(Role.ADMIN, "hulp-zonder-grenzen"))},
+            defaults={"given_by": director},
         )
         return created
 
