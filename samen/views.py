@@ -1,5 +1,6 @@
 """The front door and the error pages."""
 
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -10,7 +11,11 @@ from organisations.models import Membership
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home.html")
-    membership = Membership.objects.for_user(request.user).order_by("-last_used_at", "organisation__name").first()
+    membership = (
+        Membership.objects.for_user(request.user)
+        .order_by(F("last_used_at").desc(nulls_last=True), "organisation__name")
+        .first()
+    )
     if membership is None:
         return render(request, "no_organisation.html")
     return redirect("organisations:dashboard", slug=membership.organisation.slug)

@@ -58,6 +58,18 @@ class People:
         return client
 
 
+@pytest.fixture
+def english(request, settings):
+    """Pages in English, for tests that read the English text (the Dutch catalogue has its own tests).
+
+    Sets the default language and, when the test uses the personas, their chosen language.
+    """
+    settings.LANGUAGE_CODE = "en"
+    if "people" in request.fixturenames:
+        request.getfixturevalue("people")
+        User.objects.update(language="en")
+
+
 @pytest.fixture(autouse=True)
 def fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

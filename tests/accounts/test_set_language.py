@@ -1,6 +1,12 @@
+import pytest
 from django.urls import reverse
 
 URL = reverse("accounts:set_language")
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Not in English here: these tests start from the default language, Dutch, and switch."""
 
 
 def test_anonymous_choice_is_kept_in_a_cookie(client, db):

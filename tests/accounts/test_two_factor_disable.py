@@ -24,7 +24,7 @@ def test_a_person_whose_role_allows_it_can_turn_it_off(client, people):
 
 
 def test_wrong_password_is_refused(client, people):
-    member = make_user("volunteer@hulp.example", two_factor=True)
+    member = make_user("volunteer@hulp.example", two_factor=True, language="en")
     client.force_login(member)
     response = client.post(URL, {"password": "wrong"})
     assert response.status_code == 200
