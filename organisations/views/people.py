@@ -5,7 +5,9 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +23,8 @@ from organisations.emails import send_invitation
 from organisations.forms import InvitationSignupForm, InviteForm, RoleForm
 from organisations.models import Invitation, Membership, Role
 
+PAGE_SIZE = 50
+
 
 @login_required
 def people(request: HttpRequest, slug: str) -> HttpResponse:
@@ -31,6 +35,10 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("user")
         .order_by("user__name", "user__email")
     )
+    q = request.GET.get("q", "").strip()
+    if q:
+        members = members.filter(Q(user__name__icontains=q) | Q(user__email__icontains=q))
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     invitations = []
     if membership.is_admin:
         invitations = list(Invitation.objects.pending().filter(organisation=organisation).select_related("invited_by"))
@@ -40,7 +48,9 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": organisation,
             "membership": membership,
-            "members": members,
+            "members": page,
+            "page_obj": page,
+            "q": q,
             "invitations": invitations,
             "roles": Role.choices,
         },

@@ -37,3 +37,21 @@ def test_others_do_not_see_invitations(people):
 
 def test_outsider_gets_404(people):
     assert people.client("outsider").get(url("people", people.org)).status_code == 404
+
+
+def test_people_are_searched_and_paged(people):
+    for number in range(60):
+        user = make_user(f"volunteer{number:02d}@hulp.example", name=f"Volunteer {number:02d}")
+        Membership.objects.create(user=user, organisation=people.org, role="member")
+    client = people.client("viewer")
+    people_url = url("people", people.org)
+
+    first = client.get(people_url)
+    assert len(first.context["members"]) == 50
+    assert first.context["page_obj"].paginator.num_pages == 2
+
+    found = client.get(people_url, {"q": "volunteer07"})
+    assert [m.user.email for m in found.context["members"]] == ["volunteer07@hulp.example"]
+
+    nobody = client.get(people_url, {"q": "no such person"})
+    assert b"Nobody in this organisation matches this search." in nobody.content
