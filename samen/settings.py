@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "framework",
+    "actions",
+    "assessments",
 ]
 
 MIDDLEWARE = [

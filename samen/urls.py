@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("organisations.urls")),
+    path("o/<slug:slug>/plans/", include("actions.urls")),
+    path("o/<slug:slug>/assessments/", include("assessments.urls")),
     path("framework/", include("framework.urls")),
     path("operators/", admin.site.urls),
 ]
