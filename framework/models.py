@@ -219,3 +219,250 @@ class GlossaryTerm(Bilingual):
     @property
     def definition_other(self) -> str:
         return self.other_language("definition")
+
+
+# --- Assessment libraries ------------------------------------------------------------------------
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """ "1.10" → (1, 10): versions compare part by part as numbers, so 1.10 is newer than 1.9."""
+    parts = []
+    for part in version.split("."):
+        digits = "".join(c for c in part if c.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+class AssessmentLibraryQuerySet(models.QuerySet["AssessmentLibrary"]):
+    def current(self) -> "AssessmentLibraryQuerySet":
+        """The newest version of each library that is not retired.
+
+        Versions are text ("1.10"), so the newest is picked in Python; there are a handful of libraries
+        with a handful of versions each, and the result is still a queryset others can filter further.
+        """
+        newest: dict[str, tuple[tuple[int, ...], int]] = {}
+        for pk, code, version in self.filter(retired=False).values_list("pk", "code", "version"):
+            key = version_key(version)
+            if code not in newest or key > newest[code][0]:
+                newest[code] = (key, pk)
+        return self.filter(pk__in=[pk for _key, pk in newest.values()])
+
+
+class AssessmentLibrary(Bilingual):
+    """One version of a questionnaire (baseline, PSEA capacity, relationship check), loaded from a YAML file.
+
+    A new version is a new row with its own areas and requirements: assessments point at the exact
+    requirement rows they were answered against, so a new version never changes an old answer.
+    """
+
+    class Scoring(models.TextChoices):
+        MATURITY = "maturity", _("Maturity (0–5 per requirement)")
+        WEIGHTED = "weighted", _("Weighted (sum of answer weights, risk tier)")
+        MUTUAL = "mutual", _("Mutual (both partners answer, differences shown)")
+
+    code = models.SlugField(max_length=60)
+    version = models.CharField(max_length=20)
+    name_nl = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    description_nl = models.TextField()
+    description_en = models.TextField()
+    scoring = models.CharField(max_length=20, choices=Scoring.choices)
+    validity_years = models.PositiveSmallIntegerField(default=3)
+    target_level = models.PositiveSmallIntegerField(default=3, help_text="The level that means 'meets' (0–5)")
+    thresholds = models.JSONField(
+        default=list, blank=True, help_text='Weighted scoring: [{"tier": "high", "min": null, "max": 8}, …]'
+    )
+    retired = models.BooleanField(default=False)
+    source = models.CharField(max_length=200, help_text="The content file that defines it")
+
+    objects = AssessmentLibraryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "version"]
+        verbose_name_plural = "assessment libraries"
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="framework_library_code_version"),
+            models.CheckConstraint(condition=Q(target_level__lte=5), name="framework_library_target_level_0_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+    def get_absolute_url(self) -> str:
+        """The page of exactly this version (the plain URL shows whatever version is current)."""
+        return f"{reverse('framework:library', args=[self.code])}?version={self.version}"
+
+    @property
+    def name(self) -> str:
+        return self.localised("name")
+
+    @property
+    def name_other(self) -> str:
+        return self.other_language("name")
+
+    @property
+    def description(self) -> str:
+        return self.localised("description")
+
+    @property
+    def version_key(self) -> tuple[int, ...]:
+        return version_key(self.version)
+
+    def tier_for(self, total: float) -> str | None:
+        """The risk tier ("high", "moderate", "low") a weighted total falls in; None without thresholds.
+
+        Bounds are inclusive and the loader makes them cover every whole number without gaps; a
+        fractional total between two tiers (8.5 between "≤ 8" and "9–14") belongs to the upper one.
+        """
+        tiers = sorted(self.thresholds, key=lambda t: -1 if t.get("min") is None else t["min"])
+        for tier in tiers:
+            low, high = tier.get("min"), tier.get("max")
+            if low is not None and total < low and tier is tiers[0]:
+                return None
+            if high is None or total <= high:
+                return str(tier["tier"])
+        return None
+
+
+class MaturityLevel(Bilingual):
+    """One step of the 0–5 scale (CHS grid), with what it means for the person answering."""
+
+    library = models.ForeignKey(AssessmentLibrary, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField()
+    label_nl = models.CharField(max_length=200)
+    label_en = models.CharField(max_length=200)
+    description_nl = models.TextField()
+    description_en = models.TextField()
+
+    class Meta:
+        ordering = ["library", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["library", "level"], name="framework_level_unique"),
+            models.CheckConstraint(condition=Q(level__lte=5), name="framework_level_0_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} · {self.label}"
+
+    @property
+    def label(self) -> str:
+        return self.localised("label")
+
+    @property
+    def description(self) -> str:
+        return self.localised("description")
+
+
+class LibraryArea(Bilingual):
+    library = models.ForeignKey(AssessmentLibrary, on_delete=models.CASCADE, related_name="areas")
+    code = models.SlugField(max_length=60)
+    order = models.PositiveIntegerField(default=0)
+    name_nl = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    description_nl = models.TextField(blank=True)
+    description_en = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["library", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["library", "code"], name="framework_area_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.localised("name")
+
+    @property
+    def description(self) -> str:
+        return self.localised("description")
+
+
+class Requirement(Bilingual):
+    class AnswerKind(models.TextChoices):
+        MATURITY = "maturity", _("Maturity level 0–5")
+        CHOICE = "choice", _("One of the answer options")
+
+    library = models.ForeignKey(AssessmentLibrary, on_delete=models.CASCADE, related_name="requirements")
+    area = models.ForeignKey(LibraryArea, on_delete=models.CASCADE, related_name="requirements")
+    code = models.SlugField(max_length=60)
+    order = models.PositiveIntegerField(default=0, help_text="Position within the whole library")
+    text_nl = models.TextField()
+    text_en = models.TextField()
+    guidance_nl = models.TextField(blank=True)
+    guidance_en = models.TextField(blank=True)
+    evidence_examples_nl = models.TextField(blank=True, help_text="One example per line")
+    evidence_examples_en = models.TextField(blank=True, help_text="One example per line")
+    weight = models.FloatField(default=1)
+    answer_kind = models.CharField(max_length=20, choices=AnswerKind.choices, default=AnswerKind.MATURITY)
+
+    class Meta:
+        ordering = ["library", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["library", "code"], name="framework_requirement_unique"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="framework_requirement_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.text[:60]}"
+
+    @property
+    def text(self) -> str:
+        return self.localised("text")
+
+    @property
+    def guidance(self) -> str:
+        return self.localised("guidance")
+
+    @property
+    def evidence_examples(self) -> list[str]:
+        """The examples of evidence in the active language, one per item."""
+        return [line.strip() for line in self.localised("evidence_examples").splitlines() if line.strip()]
+
+
+class AnswerOption(Bilingual):
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="options")
+    code = models.SlugField(max_length=60)
+    order = models.PositiveIntegerField(default=0)
+    label_nl = models.CharField(max_length=300)
+    label_en = models.CharField(max_length=300)
+    weight = models.IntegerField()
+
+    class Meta:
+        ordering = ["requirement", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["requirement", "code"], name="framework_option_unique")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.localised("label")
+
+
+class SuggestedAction(Bilingual):
+    """What an organisation can do when a requirement is not met: the seed of an action in the actieplan."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="suggested_actions")
+    order = models.PositiveIntegerField(default=0)
+    title_nl = models.CharField(max_length=300)
+    title_en = models.CharField(max_length=300)
+    description_nl = models.TextField()
+    description_en = models.TextField()
+
+    class Meta:
+        ordering = ["requirement", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "order"], name="framework_suggested_action_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.localised("title")
+
+    @property
+    def description(self) -> str:
+        return self.localised("description")
