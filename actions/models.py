@@ -27,6 +27,18 @@ class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
         """Plans the organisation owns or co-owns."""
         return self.filter(Q(organisation=organisation) | Q(partner=organisation))
 
+    def with_progress(self, today: date | None = None) -> "ActionPlanQuerySet":
+        """Each plan with its number of actions, done, dropped and overdue ones, in the same query."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            total_count=models.Count("actions"),
+            done_count=models.Count("actions", filter=Q(actions__status="done")),
+            dropped_count=models.Count("actions", filter=Q(actions__status="dropped")),
+            overdue_count=models.Count(
+                "actions", filter=Q(actions__status__in=["todo", "doing"], actions__due_on__lt=today)
+            ),
+        )
+
 
 class ActionPlan(models.Model):
     class Source(models.TextChoices):
@@ -148,6 +160,16 @@ class ActionPlan(models.Model):
             )
         return action
 
+    def progress(self, today: date | None = None) -> dict[str, int]:
+        """How many actions are in each status, how many are overdue, and the total: one query."""
+        today = today or timezone.localdate()
+        counts = {f"{status}": models.Count("id", filter=Q(status=status)) for status in Action.Status.values} | {
+            "overdue": models.Count("id", filter=Q(status__in=Action.OPEN, due_on__lt=today))
+        }
+        result: dict[str, int] = self.actions.aggregate(**counts)
+        result["total"] = sum(result[status] for status in Action.Status.values)
+        return result
+
     def possible_owners(self) -> "models.QuerySet[Membership]":
         """Memberships of both organisations, for choosing who owns an action."""
         return (
@@ -247,3 +269,16 @@ class ActionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.action_id}"
+
+    def _display(self, value: str) -> str:
+        if self.kind == self.Kind.STATUS and value in Action.Status.values:
+            return str(Action.Status(value).label)
+        return value
+
+    @property
+    def old_display(self) -> str:
+        return self._display(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._display(self.new_value)

@@ -1,0 +1,128 @@
+"""The plan's progress chart and its exports: CSV for spreadsheets, PDF for print.
+
+The chart is server-rendered SVG, so the page and the PDF show the same picture.
+"""
+
+import csv
+import io
+from datetime import date
+
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from actions.models import Action, ActionPlan
+from organisations.models import Membership
+from samen.charts import stacked_bar
+
+# Colours of the statuses in the chart; the legend names them, so colour is never the only cue.
+STATUS_COLOURS = {
+    Action.Status.DONE: "#14532d",
+    Action.Status.DOING: "#0b5b5b",
+    Action.Status.TODO: "#b35c00",
+    Action.Status.DROPPED: "#8a94a3",
+}
+# Excel opens a CSV as UTF-8 only when it starts with a byte-order mark.
+BOM = "\ufeff"
+
+
+def progress_figures(progress: dict[str, int]) -> list[tuple[str, int]]:
+    """(status label, count) in the order of the chart, for the table that stands beside it."""
+    return [(str(Action.Status(status).label), progress[status]) for status in STATUS_COLOURS]
+
+
+def progress_chart(plan: ActionPlan, progress: dict[str, int]) -> SafeString:
+    parts = [(str(Action.Status(s).label), progress[s], colour) for s, colour in STATUS_COLOURS.items()]
+    return stacked_bar(parts, title=_("Progress of %(title)s") % {"title": plan.title})
+
+
+def filename(plan: ActionPlan, extension: str) -> str:
+    return f"action-plan-{slugify(plan.title)[:60] or plan.code}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def _plan_rows(plan: ActionPlan) -> list[tuple[Action, str, bool]]:
+    """Every action with its owner's organisations and whether it is overdue, in two queries."""
+    organisations: dict[int, list[str]] = {}
+    memberships: list[Membership] = list(plan.possible_owners())
+    for m in memberships:
+        organisations.setdefault(m.user_id, []).append(m.organisation.name)
+    today = timezone.localdate()
+    actions = plan.actions.select_related("owner").order_by("due_on", "created_at", "id")
+    return [(a, ", ".join(organisations.get(a.owner_id or 0, [])), a.is_overdue(today)) for a in actions]
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def plan_csv(plan: ActionPlan) -> str:
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            _("Title"),
+            _("Description"),
+            _("Requirement"),
+            _("Owner"),
+            _("Owner's organisation"),
+            _("Due on"),
+            _("Overdue"),
+            _("Status"),
+            _("Reason for dropping"),
+            _("Last changed"),
+        ]
+    )
+    for action, owner_organisations, overdue in _plan_rows(plan):
+        writer.writerow(
+            [
+                _cell(action.title),
+                _cell(action.description),
+                _cell(getattr(action, "requirement", None) or ""),
+                _cell(action.owner or ""),
+                _cell(owner_organisations),
+                _date(action.due_on),
+                _("yes") if overdue else "",
+                action.get_status_display(),
+                _cell(action.dropped_reason),
+                timezone.localtime(action.updated_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return out.getvalue()
+
+
+def plan_html(plan: ActionPlan) -> str:
+    """The print version of the plan, as HTML for WeasyPrint."""
+    progress = plan.progress()
+    return render_to_string(
+        "actions/plan_print.html",
+        {
+            "plan": plan,
+            "rows": _plan_rows(plan),
+            "progress": progress,
+            "figures": progress_figures(progress),
+            "chart": progress_chart(plan, progress),
+            "printed_at": timezone.localtime(),
+        },
+    )
+
+
+def plan_pdf(plan: ActionPlan) -> bytes:
+    # The fetcher allows data: URIs only: a PDF of user-written text must not make the server
+    # fetch anything, from the web or from its own disk. The fonts are the system's own.
+    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
+    stylesheet = weasyprint.CSS(string=render_to_string("actions/plan_print.css"), url_fetcher=fetcher)
+    html = weasyprint.HTML(string=plan_html(plan), base_url=settings.SITE_URL, url_fetcher=fetcher)
+    return html.write_pdf(stylesheets=[stylesheet])
