@@ -33,7 +33,7 @@ def get_action_for_user(request: HttpRequest, slug: str, code: UUID | str) -> tu
     organisation = membership.organisation
     action = (
         Action.objects.filter(plan__in=ActionPlan.objects.for_organisation(organisation), code=code)
-        .select_related("plan__organisation", "plan__partner", "owner")
+        .select_related("plan__organisation", "plan__partner", "owner", "requirement")
         .first()
     )
     if action is None:

@@ -51,7 +51,7 @@ def _plan_rows(plan: ActionPlan) -> list[tuple[Action, str, bool]]:
     for m in memberships:
         organisations.setdefault(m.user_id, []).append(m.organisation.name)
     today = timezone.localdate()
-    actions = plan.actions.select_related("owner").order_by("due_on", "created_at", "id")
+    actions = plan.actions.select_related("owner", "requirement").order_by("due_on", "created_at", "id")
     return [(a, ", ".join(organisations.get(a.owner_id or 0, [])), a.is_overdue(today)) for a in actions]
 
 
@@ -90,7 +90,7 @@ def plan_csv(plan: ActionPlan) -> str:
             [
                 _cell(action.title),
                 _cell(action.description),
-                _cell(getattr(action, "requirement", None) or ""),
+                _cell(action.requirement or ""),
                 _cell(action.owner or ""),
                 _cell(owner_organisations),
                 _date(action.due_on),

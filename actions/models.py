@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from framework.models import Requirement
 from organisations.models import Membership, Organisation
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class ActionPlan(models.Model):
         *,
         title: str,
         description: str = "",
-        requirement: object | None = None,
+        requirement: Requirement | None = None,
         owner: "User | None" = None,
         due_on: date | None = None,
         by: "User | None",
@@ -139,18 +140,16 @@ class ActionPlan(models.Model):
         the author's memberships.
         """
         with transaction.atomic():
-            action = Action(
+            action = Action.objects.create(
                 plan=self,
                 organisation_id=self.organisation_id,
                 title=title,
                 description=description,
+                requirement=requirement,
                 owner=owner,
                 due_on=due_on,
                 created_by=by,
             )
-            if requirement is not None:
-                action.requirement = requirement  # type: ignore[attr-defined]
-            action.save()
             ActionEvent.objects.create(
                 action=action,
                 author=by,
@@ -202,7 +201,10 @@ class Action(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="actions")
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    # requirement: a FK to framework.Requirement, added when the framework app has that model.
+    # The requirement of an assessment library this action answers, if any.
+    requirement = models.ForeignKey(
+        Requirement, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_actions"
     )

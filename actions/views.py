@@ -85,7 +85,7 @@ def plan(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     memberships = list(plan.possible_owners())
     filters = ActionFilterForm(request.GET, memberships=memberships)
     today = timezone.localdate()
-    actions = plan.actions.select_related("owner").order_by("due_on", "created_at", "id")
+    actions = plan.actions.select_related("owner", "requirement").order_by("due_on", "created_at", "id")
     filtered = False
     if filters.is_valid():
         status, owner, overdue = (filters.cleaned_data[k] for k in ("status", "owner", "overdue"))
