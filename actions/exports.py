@@ -7,7 +7,6 @@ import csv
 import io
 from datetime import date
 
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -120,6 +119,10 @@ def plan_html(plan: ActionPlan) -> str:
 
 
 def plan_pdf(plan: ActionPlan) -> bytes:
+    # Imported here: loading WeasyPrint parses its default stylesheets (slow, and logged), which
+    # every other page and management command can do without.
+    import weasyprint
+
     # The fetcher allows data: URIs only: a PDF of user-written text must not make the server
     # fetch anything, from the web or from its own disk. The fonts are the system's own.
     fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
