@@ -100,6 +100,16 @@ def weighted_total(weights: Iterable[float]) -> float:
     return float(sum(weights))
 
 
+def tiers(thresholds: Sequence[dict[str, object]]) -> list[Tier]:
+    """Tiers from a library file's thresholds ([{"tier": "high", "min": None, "max": 8}, …]), lowest first."""
+    ordered = sorted(thresholds, key=lambda t: float("-inf") if t.get("min") is None else float(t["min"]))  # type: ignore[arg-type]
+    result = [Tier(str(t["tier"]), None if t.get("max") is None else float(t["max"])) for t in ordered]  # type: ignore[arg-type]
+    # The best tier holds everything above the bound before it, whatever the file gives as its maximum.
+    if result:
+        result[-1] = Tier(result[-1].code, None)
+    return result
+
+
 def tier_for(total: float, tiers: Sequence[Tier]) -> str:
     """The first tier whose upper bound holds `total`. Tiers run from the worst (lowest totals) to the best.
 

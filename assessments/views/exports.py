@@ -1,0 +1,106 @@
+"""Exports of one assessment: CSV of every answer, and a printable PDF with the chart."""
+
+import csv
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.access import get_assessment_for_user
+from assessments.models import Assessment
+from assessments.report import Row, build_report
+from audit.models import Event, record
+
+
+def _record_export(request: HttpRequest, slug: str, assessment: Assessment, kind: str) -> None:
+    record(
+        Event.EXPORT,
+        actor=request.user.email,  # type: ignore[union-attr]
+        organisation=slug,
+        target=assessment.subject,
+        detail={"format": kind, "organisation": assessment.organisation.slug},
+    )
+
+
+def _filename(assessment: Assessment, extension: str) -> str:
+    return (
+        f"assessment-{assessment.library.code}-{assessment.organisation.slug}-{timezone.localdate():%Y%m%d}.{extension}"
+    )
+
+
+def _cell(value: object) -> str:
+    """Text that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _answer_text(row: Row, other: bool = False) -> str:
+    answer = row.other if other else row.answer
+    if answer is None:
+        return ""
+    if answer.option is not None:
+        return answer.option.label
+    return "" if answer.level is None else str(answer.level)
+
+
+@login_required
+def assessment_csv(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    access = get_assessment_for_user(request, slug, code)
+    assessment = access.assessment
+    report = build_report(assessment)
+    _record_export(request, slug, assessment, "csv")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(assessment, "csv")}"'
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8
+    writer = csv.writer(response)
+    header = [_("Area"), _("Code"), _("Requirement"), _("Answer"), _("Comment"), _("Answered by"), _("Answered at")]
+    header.append(_("Evidence files"))
+    if assessment.is_mutual:
+        header += [_("Other partner's answer"), _("Difference")]
+    writer.writerow(header)
+    for area in report.areas:
+        for row in area.rows:
+            answer = row.answer
+            line = [
+                area.area.name,
+                row.requirement.code,
+                row.requirement.text,
+                _answer_text(row),
+                answer.comment if answer else "",
+                answer.answered_by.display_name if answer and answer.answered_by else "",
+                answer.answered_at.isoformat(timespec="minutes") if answer else "",
+                len(row.evidence),
+            ]
+            if assessment.is_mutual:
+                line += [_answer_text(row, other=True), "" if row.difference is None else row.difference]
+            writer.writerow([_cell(value) for value in line])
+    return response
+
+
+@login_required
+def assessment_pdf(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    import weasyprint  # imported here: loading Pango is slow and most requests never need it
+
+    access = get_assessment_for_user(request, slug, code)
+    assessment = access.assessment
+    report = build_report(assessment)
+    html = render_to_string(
+        "assessments/print.html",
+        {"assessment": assessment, "report": report, "printed_at": timezone.now(), "viewer": access.membership},
+        request=request,
+    )
+    # The fetcher allows data: URIs only: a PDF of text people wrote must not make the server fetch
+    # anything, from the web or from its own disk.
+    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
+    stylesheet = weasyprint.CSS(string=render_to_string("assessments/print.css"), url_fetcher=fetcher)
+    pdf = weasyprint.HTML(string=html, base_url=settings.SITE_URL, url_fetcher=fetcher).write_pdf(
+        stylesheets=[stylesheet]
+    )
+    _record_export(request, slug, assessment, "pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(assessment, "pdf")}"'
+    return response

@@ -1,0 +1,460 @@
+"""The assessment workflow: request → answer (area by area) → submit → review → return or finalise."""
+
+from uuid import UUID
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from actions.models import ActionPlan
+from assessments.access import SHARED, AssessmentAccess, get_assessment_for_user, require
+from assessments.forms import AreaAnswerForm, RequestForm, ReviewForm, field_names
+from assessments.models import Acceptance, Answer, Assessment, Evidence, ReviewComment, Status
+from assessments.report import build_report, requirements_of
+from audit.models import Event, record
+from framework.models import MaturityLevel, Requirement
+from organisations.access import get_membership, require_manager
+from organisations.models import Organisation
+
+PAGE_SIZE = 25
+
+
+class ListFilterForm(forms.Form):
+    SHOW = [
+        ("", gettext_lazy("All")),
+        ("of_us", gettext_lazy("Of our organisation")),
+        ("requested", gettext_lazy("Requested by us")),
+        ("shared", gettext_lazy("Shared with us")),
+    ]
+    show = forms.ChoiceField(label=gettext_lazy("Show"), choices=SHOW, required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=[("", gettext_lazy("Any")), *Status.choices], required=False
+    )
+    q = forms.CharField(label=gettext_lazy("Organisation"), required=False, max_length=100)
+
+
+@login_required
+def assessments(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    filters = ListFilterForm(request.GET)
+    found = Assessment.objects.visible_to(organisation)
+    filtered = False
+    if filters.is_valid():
+        show, status, q = (filters.cleaned_data[k] for k in ("show", "status", "q"))
+        if show == "of_us":
+            found = found.filter(organisation=organisation)
+        elif show == "requested":
+            found = found.filter(requester=organisation)
+        elif show == "shared":
+            found = found.exclude(organisation=organisation).exclude(requester=organisation)
+        if status:
+            found = found.filter(status=status)
+        if q:
+            found = found.filter(organisation__name__icontains=q) | found.filter(requester__name__icontains=q)
+        filtered = bool(show or status or q)
+    found = found.select_related("library", "organisation", "requester").order_by("-created_at")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessments/assessments.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "filters": filters,
+            "filtered": filtered,
+            "page_obj": page,
+        },
+    )
+
+
+@login_required
+def assessment_request(request: HttpRequest, slug: str) -> HttpResponse:
+    """A manager asks a partner for an assessment (or a mutual check), or starts a self-assessment."""
+    membership = get_membership(request, slug)
+    require_manager(membership)
+    organisation = membership.organisation
+    if request.method == "POST":
+        form = RequestForm(request.POST, organisation=organisation)
+        if form.is_valid():
+            assessment = Assessment(created_by=request.user)  # type: ignore[misc]
+            for name in ("library", "organisation", "requester", "partnership"):
+                setattr(assessment, name, form.cleaned_data[name])
+            assessment.save()
+            if assessment.requester is None:
+                messages.success(request, _("Your self-assessment is ready to answer."))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s can now answer the assessment.") % {"name": assessment.organisation.name},
+                )
+            return redirect("assessments:assessment", slug=slug, code=assessment.code)
+    else:
+        form = RequestForm(organisation=organisation, initial={"partnership": request.GET.get("partnership")})
+    return render(
+        request,
+        "assessments/request.html",
+        {"organisation": organisation, "membership": membership, "form": form},
+    )
+
+
+@login_required
+def assessment(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    access = get_assessment_for_user(request, slug, code)
+    report = build_report(access.assessment)
+    accepted = (
+        access.role == SHARED
+        and Acceptance.objects.filter(
+            assessment=access.assessment, organisation=access.membership.organisation
+        ).exists()
+    )
+    return render(
+        request,
+        "assessments/assessment.html",
+        {
+            "organisation": access.membership.organisation,
+            "membership": access.membership,
+            "access": access,
+            "assessment": access.assessment,
+            "report": report,
+            "accepted": accepted,
+            "plan_url": _plan_url(slug, access.assessment),
+        },
+    )
+
+
+def _plan_url(slug: str, assessment: Assessment) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    from actions.models import ActionPlan
+
+    plan = ActionPlan.objects.filter(source_kind="assessment", source_code=assessment.code).first()
+    if plan is None:
+        return None
+    try:
+        return reverse("actions:plan", kwargs={"slug": slug, "code": plan.code})
+    except NoReverseMatch:  # the actions pages are being built alongside
+        return None
+
+
+@login_required
+def assessment_answer(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    """One area's requirements on one plain form; saving moves on to the next area."""
+    access = get_assessment_for_user(request, slug, code)
+    require(access.answers)
+    assessment, side = access.assessment, access.membership.organisation
+    if not assessment.is_open:
+        return _closed(request, access)
+    library = assessment.library
+    requirements = requirements_of(library)
+    areas = []
+    for requirement in requirements:
+        if requirement.area not in areas:
+            areas.append(requirement.area)
+    if not areas:
+        raise Http404
+    area = next((a for a in areas if a.code == (request.POST.get("area") or request.GET.get("area"))), areas[0])
+    in_area = [r for r in requirements if r.area_id == area.pk]
+    answers = {a.requirement_id: a for a in assessment.answers.filter(organisation=side, requirement__in=in_area)}
+    levels = list(MaturityLevel.objects.filter(library=library).order_by("level"))
+    evidence: dict[int, list[Evidence]] = {}
+    for item in Evidence.objects.filter(assessment=assessment, organisation=side, requirement__in=in_area):
+        evidence.setdefault(item.requirement_id, []).append(item)
+    answered = set(
+        Answer.objects.filter(assessment=assessment, organisation=side).values_list("requirement__area", flat=True)
+    )
+
+    if request.method == "POST":
+        form = AreaAnswerForm(request.POST, request.FILES, requirements=in_area, answers=answers, levels=levels)
+        if form.is_valid():
+            with transaction.atomic():
+                changed = _save_area(request, form, assessment, side, in_area, answers)
+            if changed:
+                messages.success(request, _("Saved."))
+            index = areas.index(area)
+            if "next" in request.POST and index + 1 < len(areas):
+                return redirect(_answer_url(slug, assessment, areas[index + 1].code))
+            if "next" in request.POST:
+                return redirect("assessments:assessment_submit", slug=slug, code=assessment.code)
+            return redirect(_answer_url(slug, assessment, area.code))
+        status = 400
+    else:
+        form = AreaAnswerForm(requirements=in_area, answers=answers, levels=levels)
+        status = 200
+    rows = form.rows()
+    for row in rows:
+        row["evidence_files"] = evidence.get(row["requirement"].pk, [])
+        row["answered"] = answers.get(row["requirement"].pk)
+    return render(
+        request,
+        "assessments/answer.html",
+        {
+            "organisation": side,
+            "membership": access.membership,
+            "assessment": assessment,
+            "area": area,
+            "areas": [(a, a.pk in answered) for a in areas],
+            "form": form,
+            "rows": rows,
+            "levels": levels,
+            "is_last": areas[-1] == area,
+        },
+        status=status,
+    )
+
+
+def _answer_url(slug: str, assessment: Assessment, area_code: str) -> str:
+    return reverse("assessments:assessment_answer", kwargs={"slug": slug, "code": assessment.code}) + (
+        f"?area={area_code}"
+    )
+
+
+def _save_area(
+    request: HttpRequest,
+    form: AreaAnswerForm,
+    assessment: Assessment,
+    side: Organisation,
+    requirements: list[Requirement],
+    answers: dict[int, Answer],
+) -> int:
+    options = {o.pk: o for r in requirements for o in r.options.all()}
+    changed = 0
+    for requirement in requirements:
+        level, option_id, comment = form.value_for(requirement)
+        existing = answers.get(requirement.pk)
+        if existing is None and level is None and option_id is None and not comment:
+            pass
+        elif (
+            assessment.answer(
+                requirement,
+                organisation=side,
+                by=request.user,  # type: ignore[arg-type]
+                level=level,
+                option=options.get(option_id) if option_id else None,
+                comment=comment,
+                existing=existing,
+                looked_up=True,
+            )
+            is not None
+        ):
+            changed += 1
+        _answer, _comment, evidence_name = field_names(requirement)
+        upload = form.cleaned_data.get(evidence_name)
+        if upload:
+            Evidence.objects.create(
+                assessment=assessment,
+                requirement=requirement,
+                organisation=side,
+                file=upload,
+                original_name=(upload.name or "evidence")[-255:],
+                content_type=form.cleaned_data[f"{evidence_name}-type"],
+                size=upload.size or 0,
+                uploaded_by=request.user,  # type: ignore[misc]
+            )
+            changed += 1
+    return changed
+
+
+def _closed(request: HttpRequest, access: AssessmentAccess) -> HttpResponse:
+    """Answers of a submitted or final assessment cannot change: say so instead of showing a form."""
+    return render(
+        request,
+        "assessments/closed.html",
+        {
+            "organisation": access.membership.organisation,
+            "membership": access.membership,
+            "assessment": access.assessment,
+        },
+        status=400,
+    )
+
+
+@login_required
+def assessment_submit(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    access = get_assessment_for_user(request, slug, code)
+    assessment = access.assessment
+    require(access.answers and access.membership.organisation_id == assessment.organisation_id)
+    if not assessment.is_open:
+        return _closed(request, access)
+    report = build_report(assessment)
+    missing = len(report.unanswered)
+    other_missing = (
+        sum(1 for row in report.rows if row.other is None) if assessment.is_mutual and assessment.requester else 0
+    )
+    error = ""
+    if request.method == "POST":
+        if missing:
+            error = _("Answer every requirement before you submit: %(count)s still open.") % {"count": missing}
+        elif other_missing:
+            error = _("%(name)s has not answered every question yet: %(count)s still open.") % {
+                "name": assessment.requester.name,  # type: ignore[union-attr]
+                "count": other_missing,
+            }
+        else:
+            assessment.submit()
+            messages.success(request, _("Submitted. The reviewer has been told it is ready."))
+            return redirect("assessments:assessment", slug=slug, code=assessment.code)
+    return render(
+        request,
+        "assessments/submit.html",
+        {
+            "organisation": access.membership.organisation,
+            "membership": access.membership,
+            "assessment": assessment,
+            "report": report,
+            "missing": missing,
+            "other_missing": other_missing,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def assessment_review(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    """The reviewer comments per requirement, rates, then returns the assessment or makes it final."""
+    access = get_assessment_for_user(request, slug, code)
+    require(access.reviews)
+    assessment = access.assessment
+    if assessment.status != Status.SUBMITTED:
+        messages.error(request, _("Only a submitted assessment can be reviewed."))
+        return redirect("assessments:assessment", slug=slug, code=assessment.code)
+    report = build_report(assessment)
+    requirements = [row.requirement for row in report.rows]
+    suggested = report.tier or assessment.preliminary_rating
+    if request.method == "POST":
+        form = ReviewForm(request.POST, requirements=requirements)
+        if form.is_valid():
+            decision = form.cleaned_data["decision"]
+            with transaction.atomic():
+                comments = [
+                    ReviewComment(
+                        assessment=assessment,
+                        requirement=requirement,
+                        round=assessment.round,
+                        author=request.user,  # type: ignore[misc]
+                        organisation=access.membership.organisation,
+                        text=text,
+                    )
+                    for requirement, text in form.comments()
+                ]
+                if form.cleaned_data["comment"].strip():
+                    comments.append(
+                        ReviewComment(
+                            assessment=assessment,
+                            round=assessment.round,
+                            author=request.user,  # type: ignore[misc]
+                            organisation=access.membership.organisation,
+                            text=form.cleaned_data["comment"].strip(),
+                        )
+                    )
+                ReviewComment.objects.bulk_create(comments)
+                assessment.preliminary_rating = form.cleaned_data["preliminary_rating"]
+                assessment.save(update_fields=["preliminary_rating"])
+                if decision == "return":
+                    assessment.return_with_comments()
+                    messages.success(
+                        request,
+                        _("Returned to %(name)s with your comments.") % {"name": assessment.organisation.name},
+                    )
+                elif decision == "finalise":
+                    assessment.finalise(form.cleaned_data["preliminary_rating"])
+                    messages.success(request, _("The assessment is final."))
+                else:
+                    messages.success(request, _("Comments saved."))
+            if decision == "save":
+                return redirect("assessments:assessment_review", slug=slug, code=assessment.code)
+            return redirect("assessments:assessment", slug=slug, code=assessment.code)
+    else:
+        form = ReviewForm(requirements=requirements, initial={"preliminary_rating": suggested})
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "organisation": access.membership.organisation,
+            "membership": access.membership,
+            "assessment": assessment,
+            "report": report,
+            "form": form,
+            "rows": [(row, form.review_field(row.requirement)) for row in report.rows],
+        },
+        status=200 if form.is_bound is False or form.is_valid() else 400,
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, slug: str, code: UUID, evidence: UUID) -> FileResponse:
+    access = get_assessment_for_user(request, slug, code)
+    item = get_object_or_404(Evidence, assessment=access.assessment, code=evidence)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    record(
+        Event.EXPORT,
+        actor=request.user.email,  # type: ignore[union-attr]
+        organisation=slug,
+        target=access.assessment.subject,
+        detail={"evidence": str(item.code), "name": item.original_name},
+    )
+    response = FileResponse(handle, as_attachment=True, filename=item.original_name, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def assessment_plan(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    """The co-owned action plan from the gaps, seeded with the library's suggested actions."""
+    access = get_assessment_for_user(request, slug, code)
+    require(access.manages or access.reviews)
+    assessment = access.assessment
+    if assessment.status != Status.FINAL:
+        messages.error(request, _("An action plan follows from a final assessment."))
+        return redirect("assessments:assessment", slug=slug, code=assessment.code)
+    existing = ActionPlan.objects.filter(source_kind="assessment", source_code=assessment.code).first()
+    if request.method != "POST":
+        report = build_report(assessment)
+        return render(
+            request,
+            "assessments/plan.html",
+            {
+                "organisation": access.membership.organisation,
+                "membership": access.membership,
+                "assessment": assessment,
+                "report": report,
+                "existing": existing,
+            },
+        )
+    if existing is None:
+        report = build_report(assessment)
+        with transaction.atomic():
+            owner = assessment.requester or assessment.organisation
+            partner = assessment.organisation if assessment.requester else None
+            plan = ActionPlan.start(
+                organisation=owner,
+                partner=partner,
+                title=_("Action plan: %(library)s — %(name)s")
+                % {"library": assessment.library.name, "name": assessment.organisation.name},
+                source_kind="assessment",
+                source_code=assessment.code,
+                by=request.user,  # type: ignore[arg-type]
+            )
+            for row in [*report.gaps, *report.unanswered]:
+                suggestions = list(row.requirement.suggested_actions.all())
+                first = suggestions[0] if suggestions else None
+                plan.add_action(
+                    title=(first.title if first else row.requirement.text)[:200],
+                    description=first.description if first else "",
+                    requirement=row.requirement,
+                    by=request.user,  # type: ignore[arg-type]
+                )
+        messages.success(request, _("The action plan is ready; both organisations can now work on it."))
+        existing = plan
+    return redirect("actions:plan", slug=slug, code=existing.code)
