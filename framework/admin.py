@@ -4,7 +4,14 @@ overwrite any edit made in the admin. Change the files instead."""
 from django.contrib import admin
 from django.http import HttpRequest
 
-from framework.models import GlossaryTerm, LoadedFile, ViolationSubtype, ViolationType
+from framework.models import (
+    AssessmentLibrary,
+    GlossaryTerm,
+    LoadedFile,
+    Requirement,
+    ViolationSubtype,
+    ViolationType,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -44,3 +51,18 @@ class GlossaryTermAdmin(ReadOnlyAdmin):
     list_display = ["slug", "term_nl", "term_en", "retired"]
     list_filter = ["retired"]
     search_fields = ["slug", "term_nl", "term_en"]
+
+
+@admin.register(AssessmentLibrary)
+class AssessmentLibraryAdmin(ReadOnlyAdmin):
+    list_display = ["code", "version", "name_nl", "name_en", "scoring", "validity_years", "retired", "source"]
+    list_filter = ["scoring", "retired"]
+    search_fields = ["code", "name_nl", "name_en"]
+
+
+@admin.register(Requirement)
+class RequirementAdmin(ReadOnlyAdmin):
+    list_display = ["code", "library", "area", "weight", "answer_kind"]
+    list_filter = ["library", "answer_kind"]
+    list_select_related = ["library", "area"]
+    search_fields = ["code", "text_nl", "text_en"]

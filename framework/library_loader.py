@@ -20,7 +20,7 @@ from framework.loader import Changes, Document, register
 
 VERSION = re.compile(r"^\d+(\.\d+)*$")
 LEVELS = list(range(6))
-TIERS = ("high", "moderate", "low")
+TIERS = ("high", "moderate", "low")  # framework.models.RiskTier
 
 
 @dataclass

@@ -233,6 +233,14 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
+class RiskTier(models.TextChoices):
+    """The tiers of a weighted library's thresholds (UN PSEA capacity assessment)."""
+
+    HIGH = "high", _("High risk")
+    MODERATE = "moderate", _("Moderate risk")
+    LOW = "low", _("Low risk")
+
+
 class AssessmentLibraryQuerySet(models.QuerySet["AssessmentLibrary"]):
     def current(self) -> "AssessmentLibraryQuerySet":
         """The newest version of each library that is not retired.
@@ -307,6 +315,22 @@ class AssessmentLibrary(Bilingual):
     @property
     def version_key(self) -> tuple[int, ...]:
         return version_key(self.version)
+
+    @property
+    def threshold_rows(self) -> list[tuple[str, str, str]]:
+        """(tier, label, range) per tier, lowest totals first: "≤ 8", "9–14", "≥ 15"."""
+        rows = []
+        for tier in sorted(self.thresholds, key=lambda t: -1 if t.get("min") is None else t["min"]):
+            low, high = tier.get("min"), tier.get("max")
+            if low is None:
+                span = f"≤ {high}"
+            elif high is None:
+                span = f"≥ {low}"
+            else:
+                span = f"{low}–{high}"
+            label = RiskTier(tier["tier"]).label if tier["tier"] in RiskTier.values else tier["tier"]
+            rows.append((str(tier["tier"]), str(label), span))
+        return rows
 
     def tier_for(self, total: float) -> str | None:
         """The risk tier ("high", "moderate", "low") a weighted total falls in; None without thresholds.

@@ -9,4 +9,6 @@ urlpatterns = [
     path("taxonomy/<slug:code>/", views.violation_type, name="violation_type"),
     path("glossary/", views.glossary, name="glossary"),
     path("glossary/<slug:slug>/", views.term, name="term"),
+    path("libraries/", views.libraries, name="libraries"),
+    path("libraries/<slug:code>/", views.library, name="library"),
 ]

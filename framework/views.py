@@ -1,14 +1,19 @@
-"""Public pages of the shared language. They identify no one, so anyone may read them, signed in or not."""
+"""Public pages of the shared language: taxonomy, glossary and assessment libraries.
+
+They identify no one, so anyone may read them, signed in or not.
+"""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower, Substr, Upper
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from framework.models import (
     CONTENT_LANGUAGES,
+    AssessmentLibrary,
     GlossaryTerm,
+    Requirement,
     ViolationSubtype,
     ViolationType,
     active_content_language,
@@ -101,4 +106,40 @@ def term(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "framework/term.html",
         {"term": found, "related": related, "other_lang": other_content_language()},
+    )
+
+
+def libraries(request: HttpRequest) -> HttpResponse:
+    name_field = f"name_{active_content_language()}"
+    found = AssessmentLibrary.objects.current().annotate(requirement_count=Count("requirements")).order_by(name_field)
+    return render(request, "framework/libraries.html", {"libraries": found, "other_lang": other_content_language()})
+
+
+def library(request: HttpRequest, code: str) -> HttpResponse:
+    """One library with everything in it; `?version=` shows an older (or retired) version."""
+    versions = sorted(AssessmentLibrary.objects.filter(code=code), key=lambda lib: lib.version_key, reverse=True)
+    if not versions:
+        raise Http404("No such library")
+    wanted = request.GET.get("version", "").strip()
+    if wanted:
+        found = next((lib for lib in versions if lib.version == wanted), None)
+        if found is None:
+            raise Http404("No such version")
+    else:
+        # The newest version that is not retired; if every version is retired, the newest one with a notice.
+        found = next((lib for lib in versions if not lib.retired), versions[0])
+    current = next((lib for lib in versions if not lib.retired), None)
+    requirements = Requirement.objects.order_by("order", "code").prefetch_related("options", "suggested_actions")
+    areas = found.areas.prefetch_related(Prefetch("requirements", queryset=requirements))
+    return render(
+        request,
+        "framework/library.html",
+        {
+            "library": found,
+            "levels": found.levels.all(),
+            "areas": areas,
+            "versions": versions,
+            "current": current,
+            "other_lang": other_content_language(),
+        },
     )

@@ -1,4 +1,5 @@
-"""The shared language is public: it identifies no one, so every persona, signed in or not, may read it.
+"""The shared language (taxonomy, glossary, assessment libraries) is public: it identifies no one, so every
+persona, signed in or not, may read it.
 
 The rows point at shipped content (framework/content/*.yaml). `shipped` makes sure it is loaded in the
 world the row is checked in; once tests/access/world.py loads the framework itself, that is a no-op.
@@ -30,4 +31,9 @@ ROWS = [
     Row("framework:glossary", same(200), query="?q=klokkenluider&page=1", note="search"),
     Row("framework:term", same(200), kwargs=shipped(slug="confidential-adviser")),
     Row("framework:term", same(404), kwargs=shipped(slug="no-such-term"), note="unknown"),
+    Row("framework:libraries", same(200)),
+    Row("framework:library", same(200), kwargs=shipped(code="partner-integrity-baseline")),
+    Row("framework:library", same(200), kwargs=shipped(code="psea-capacity"), query="?version=1.0", note="version"),
+    Row("framework:library", same(404), kwargs=shipped(code="no-such-library"), note="unknown"),
+    Row("framework:library", same(404), kwargs=shipped(code="psea-capacity"), query="?version=0.1", note="no version"),
 ]
