@@ -13,7 +13,9 @@ def operator(client, db):
     return client
 
 
-@pytest.mark.parametrize("model", ["glossaryterm", "violationtype", "violationsubtype", "loadedfile"])
+@pytest.mark.parametrize(
+    "model", ["glossaryterm", "violationtype", "violationsubtype", "loadedfile", "assessmentlibrary", "requirement"]
+)
 def test_operators_can_read_but_not_add(operator, framework, model):
     assert operator.get(reverse(f"admin:framework_{model}_changelist")).status_code == 200
     assert operator.get(reverse(f"admin:framework_{model}_add")).status_code == 403
