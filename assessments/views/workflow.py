@@ -162,7 +162,9 @@ def assessment_answer(request: HttpRequest, slug: str, code: UUID) -> HttpRespon
         raise Http404
     area = next((a for a in areas if a.code == (request.POST.get("area") or request.GET.get("area"))), areas[0])
     in_area = [r for r in requirements if r.area_id == area.pk]
-    answers = {a.requirement_id: a for a in assessment.answers.filter(organisation=side, requirement__in=in_area)}
+    in_area_answers = assessment.answers.filter(organisation=side, requirement__in=in_area)
+    in_area_answers = in_area_answers.select_related("answered_by")
+    answers = {a.requirement_id: a for a in in_area_answers}
     levels = list(MaturityLevel.objects.filter(library=library).order_by("level"))
     evidence: dict[int, list[Evidence]] = {}
     for item in Evidence.objects.filter(assessment=assessment, organisation=side, requirement__in=in_area):
