@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "framework",
     "actions",
     "assessments",
+    "speakup",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("o/<slug:slug>/plans/", include("actions.urls")),
     path("o/<slug:slug>/assessments/", include("assessments.urls")),
+    path("o/<slug:slug>/speak-up/", include("speakup.urls")),
+    path("speak-up/", include("speakup.public_urls")),
     path("framework/", include("framework.urls")),
     path("operators/", admin.site.urls),
 ]

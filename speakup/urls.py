@@ -1,0 +1,5 @@
+"""Handler pages, under o/<slug>/speak-up/."""
+
+app_name = "speakup"
+
+urlpatterns: list = []
