@@ -301,7 +301,7 @@ def assessment_submit(request: HttpRequest, slug: str, code: UUID) -> HttpRespon
             }
         else:
             assessment.submit()
-            messages.success(request, _("Submitted. The reviewer has been told it is ready."))
+            messages.success(request, _("Submitted. It now waits for review."))
             return redirect("assessments:assessment", slug=slug, code=assessment.code)
     return render(
         request,
