@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from organisations import subjects
 from organisations.identifiers import (
     normalise_identifier,
     validate_iati_identifier,
@@ -453,6 +454,10 @@ class Consent(models.Model):
         if self.scope == self.Scope.ALLIANCE and self.to_alliance:
             return self.to_alliance.name
         return str(_("the whole sector"))
+
+    @property
+    def subject_label(self) -> str:
+        return subjects.label(self.subject)
 
     @property
     def is_active(self) -> bool:

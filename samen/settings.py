@@ -202,6 +202,10 @@ LOGIN_ATTEMPTS_PER_IP = envint("LOGIN_ATTEMPTS_PER_IP", 50)
 LOGIN_ATTEMPTS_WINDOW_SECONDS = envint("LOGIN_ATTEMPTS_WINDOW_SECONDS", 15 * 60)
 INVITATION_DAYS = envint("INVITATION_DAYS", 14)
 
+# Assessments: the largest evidence file, and how long before expiry both organisations are reminded.
+EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+ASSESSMENT_REMINDER_DAYS = envint("ASSESSMENT_REMINDER_DAYS", 60)
+
 # Security headers. HTTPS settings follow DEBUG unless set explicitly.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None

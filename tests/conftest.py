@@ -71,6 +71,12 @@ def english(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploaded files (evidence, report attachments) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

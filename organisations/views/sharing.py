@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from audit.models import Event, record
+from organisations import subjects
 from organisations.access import get_membership, require_manager
 from organisations.forms import ConsentForm, search_candidates
 from organisations.models import Consent, Partnership, consent_allows
@@ -128,7 +129,11 @@ def shared(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     if consent is None or not consent_allows(consent.subject, consent.organisation, viewer):
         raise Http404
     if consent.subject != "partnerships":
-        raise Http404  # later subjects are shown by the apps that own them
+        # Other subjects are shown by the apps that own them, behind their own access checks.
+        target = subjects.url_for(consent.subject, viewer.slug)
+        if target is None:
+            raise Http404
+        return redirect(target)
     owner = consent.organisation
     page = Paginator(Partnership.objects.involving(owner).order_by("-created_at"), 25).get_page(request.GET.get("page"))
     return render(

@@ -11,11 +11,10 @@ from tests.organisations.helpers import errors, partner_org, partnership, query_
 
 def share_with_hulp(people, **fields):
     fields.setdefault("scope", Consent.Scope.ORGANISATION)
+    fields.setdefault("subject", "partnerships")
     if fields["scope"] == Consent.Scope.ORGANISATION:
         fields.setdefault("to_organisation", people.org)
-    return Consent.objects.create(
-        organisation=people.other_org, subject="partnerships", given_by=people.outsider, **fields
-    )
+    return Consent.objects.create(organisation=people.other_org, given_by=people.outsider, **fields)
 
 
 def test_manager_shares_partnerships_with_one_organisation_found_by_search(people):
@@ -180,3 +179,21 @@ def test_a_consent_for_someone_else_is_404(people):
 
 def test_outsider_cannot_read_our_sharing_page(people):
     assert people.client("outsider").get(url("sharing", people.org)).status_code == 404
+
+
+def test_a_shared_assessment_is_labelled_and_followed_to_the_app_that_shows_it(people):
+    code = "8a1f6c2e-7d4b-4c55-9a47-1c3e0f5b2d9a"
+    consent = share_with_hulp(people, subject=f"assessment:{code}")
+    page = people.client("viewer").get(url("sharing", people.org))
+    assert "Assessment (due-diligence passport)" in page.content.decode()
+    assert f"assessment:{code}" not in page.content.decode()
+
+    response = people.client("viewer").get(url("shared", people.org, code=consent.code))
+    assert response.status_code == 302
+    assert response.url == f"/o/hulp/assessments/{code}/"
+
+
+def test_a_subject_no_app_has_registered_is_404(people):
+    consent = share_with_hulp(people, subject="unknown-kind:123")
+    response = people.client("viewer").get(url("shared", people.org, code=consent.code))
+    assert response.status_code == 404
