@@ -37,6 +37,7 @@ from accounts.forms import (
     TwoFactorSetupForm,
 )
 from accounts.models import RecoveryCode, TokenBucket, User, totp_step
+from accounts.signals import password_changed
 from audit.models import Event, record
 
 # Between the password and the second factor, the session holds who is logging in, since when, and where to.
@@ -253,6 +254,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, _post_data(request))
     if request.method == "POST" and form.is_valid():
         form.save()
+        password_changed.send(
+            sender=User,
+            user=form.user,
+            old_password=form.cleaned_data["old_password"],
+            new_password=form.cleaned_data["new_password1"],
+        )
         update_session_auth_hash(request, form.user)  # stay logged in here; other sessions end
         record(Event.PASSWORD_CHANGED, actor=form.user.email)
         messages.success(request, _("Your password is changed."))
