@@ -46,6 +46,7 @@ _STASH_PREFIX = "speakup:stash:"
 # Audit events (plain strings: the audit app knows no feature app's events).
 KEY_CREATED = "speakup_key_created"
 KEY_RECOVERED = "speakup_key_recovered"
+RECOVERY_KEY_REPLACED = "speakup_recovery_key_replaced"
 KEY_UNLOCK_FAILED = "speakup_unlock_failed"
 HANDLER_REMOVED = "speakup_handler_removed"
 
@@ -160,6 +161,26 @@ def change_password(user: "User", old_password: str, new_password: str) -> bool:
         return False
     rewrap_password(user.handler_key, private_key, new_password)
     return True
+
+
+def replace_recovery_key(user: "User", private_key: PrivateKey) -> str:
+    """Lock the (unlocked) private key under a new recovery key; the old one stops working.
+
+    For a handler who lost the recovery key, or never confirmed storing it. Returns the new one, to show once.
+    """
+    handler_key = _handler_key(user)
+    if bytes(private_key.public_key) != bytes(handler_key.public_key):
+        raise WrongSecret
+    recovery_key = crypto.new_recovery_key()
+    salt = crypto.new_salt()
+    handler_key.by_recovery = crypto.lock(
+        _derive(crypto.normalise_recovery_key(recovery_key), salt), bytes(private_key)
+    )
+    handler_key.recovery_salt = salt
+    handler_key.recovery_confirmed_at = None
+    handler_key.save(update_fields=["by_recovery", "recovery_salt", "recovery_confirmed_at"])
+    record(RECOVERY_KEY_REPLACED, actor=user.email)
+    return recovery_key
 
 
 def recover(user: "User", recovery_key: str, new_password: str) -> PrivateKey:

@@ -115,6 +115,8 @@ class HandlerKey(models.Model):
     recovery_salt = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
     password_wrapped_at = models.DateTimeField(default=timezone.now)
+    # When the handler confirmed they stored the recovery key shown to them; empty until then.
+    recovery_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"key of {self.user_id}"
