@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from audit.models import Entry
 from speakup import crypto, keys
-from speakup.models import HandlerGrant, HandlerKey, Report
+from speakup.models import ChannelHandler, HandlerGrant, HandlerKey, Report
 from tests.conftest import PASSWORD
 from tests.speakup.conftest import add_handler
 
@@ -271,3 +271,123 @@ def test_two_stashes_share_one_cookie_and_forgetting_the_last_removes_it(db):
     keys.forget(request, response, "two")
     assert response.cookies[keys.UNLOCK_COOKIE]["max-age"] == 0
     assert keys.unstash(request, "two") is None
+
+
+# The key pages -----------------------------------------------------------------------------------------
+
+
+def url(name, **query):
+    path = reverse(f"speakup:{name}", kwargs={"slug": "hulp"})
+    return f"{path}?{'&'.join(f'{k}={v}' for k, v in query.items())}" if query else path
+
+
+@pytest.fixture
+def officer_client(people, english):
+    client = Client()
+    client.force_login(people.officer)
+    return client
+
+
+def test_setting_up_a_key_shows_the_recovery_key_once_and_asks_to_confirm(officer_client, people):
+    assert officer_client.get(url("key_setup")).status_code == 200
+
+    response = officer_client.post(url("key_setup"), {"password": "not-my-password"})
+    assert "That is not your current Samen password." in response.text
+    assert not HandlerKey.objects.exists()
+
+    response = officer_client.post(url("key_setup"), {"password": PASSWORD})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    recovery_key = response.context["recovery_key"]
+    assert recovery_key in response.text
+    assert keys.open_with_recovery_key(people.officer, recovery_key)
+    assert keys.UNLOCK_COOKIE in response.cookies  # unlocked right away
+
+    response = officer_client.post(url("key_setup"), {})
+    assert "Confirm that you have stored your recovery key." in response.text
+    assert recovery_key not in response.text  # shown once only
+    response = officer_client.post(url("key_setup"), {"stored": "on", "next": "/o/hulp/speak-up/"})
+    assert response.status_code == 302 and response.url == "/o/hulp/speak-up/"
+    assert HandlerKey.objects.get().recovery_confirmed_at is not None
+    assert officer_client.get(url("key_setup")).status_code == 302
+    assert audit_events(keys.KEY_CREATED) == [("officer@hulp.example", "")]
+
+
+def test_an_unconfirmed_recovery_key_can_be_replaced_while_unlocked(english, unlocked, handler):
+    response = unlocked.get(url("key_setup"))
+    assert response.status_code == 200 and "Make a new recovery key" in response.text
+    response = unlocked.post(url("key_setup"), {"action": "new-recovery-key"})
+    new_key = response.context["recovery_key"]
+    assert bytes(keys.open_with_recovery_key(handler.user, new_key)) == bytes(handler.private_key)
+
+
+def test_members_who_handle_no_channel_may_not_set_up_a_key_but_a_handler_may(people, handler):
+    client = people.client("member")
+    assert client.get(url("key_setup")).status_code == 403
+    ChannelHandler.objects.create(channel=handler.channel, user=people.member)
+    assert client.get(url("key_setup")).status_code == 200
+    assert people.client("outsider").get(url("key_setup")).status_code == 404
+
+
+def test_unlock_with_the_password_and_lock_again(handler, english):
+    client = Client()
+    client.force_login(handler.user)
+    response = client.post(url("unlock"), {"password": "wrong-password"})
+    assert response.status_code == 200
+    assert "This password does not open your key." in response.text
+    assert audit_events(keys.KEY_UNLOCK_FAILED) == [("officer@hulp.example", "")]
+
+    response = client.post(url("unlock"), {"password": PASSWORD, "next": "/o/hulp/speak-up/"})
+    assert response.status_code == 302 and response.url == "/o/hulp/speak-up/"
+    assert "Your key is unlocked for this session." in client.get(url("unlock")).text
+
+    response = client.post(url("lock"))
+    assert response.status_code == 302
+    assert response.cookies[keys.UNLOCK_COOKIE]["max-age"] == 0
+    assert "speakup:stash:handler" not in _session_row().get_decoded()
+
+
+def test_unlock_refuses_an_outside_next_address(handler):
+    client = Client()
+    client.force_login(handler.user)
+    response = client.post(url("unlock"), {"password": PASSWORD, "next": "https://evil.example/"})
+    assert response.url == url("unlock")
+
+
+def test_unlock_attempts_are_limited(handler, english):
+    client = Client()
+    client.force_login(handler.user)
+    for _ in range(10):
+        client.post(url("unlock"), {"password": "wrong-password"})
+    response = client.post(url("unlock"), {"password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many attempts." in response.text
+
+
+def test_unlock_without_a_key_leads_to_setting_one_up(people):
+    response = people.client("officer").get(url("unlock"))
+    assert response.status_code == 302 and response.url.startswith(url("key_setup"))
+
+
+def test_recover_page_after_a_password_reset(handler, make_report, english):
+    report, _receipt = make_report(handler.channel, {"what": "kept"})
+    handler.user.set_password(NEW_PASSWORD)
+    handler.user.save(update_fields=["password"])
+    client = Client()
+    client.force_login(handler.user)
+
+    response = client.post(url("unlock"), {"password": NEW_PASSWORD})
+    assert "use your recovery key instead" in response.text
+
+    response = client.post(url("recover"), {"recovery_key": "AAAAA", "password": NEW_PASSWORD})
+    assert "A recovery key has 40 letters and digits." in response.text
+    response = client.post(url("recover"), {"recovery_key": crypto.new_recovery_key(), "password": NEW_PASSWORD})
+    assert "This recovery key does not open your key." in response.text
+    response = client.post(url("recover"), {"recovery_key": handler.recovery_key, "password": PASSWORD})
+    assert "That is not your current Samen password." in response.text
+
+    response = client.post(url("recover"), {"recovery_key": handler.recovery_key, "password": NEW_PASSWORD})
+    assert response.status_code == 302
+    private_key = keys.open_with_password(handler.user, NEW_PASSWORD)
+    assert keys.open_for_handler(report, 1, report.content, private_key) == b'{"what": "kept"}'
+    assert "Your key is unlocked for this session." in client.get(url("unlock")).text
