@@ -180,7 +180,13 @@ def owner_choices(alliances: list[Alliance], organisation_name: str) -> list[tup
 
 
 class HandlerAddForm(forms.Form):
-    person = forms.ChoiceField(label=_("Person"))
+    person = forms.ChoiceField(
+        label=_("Person"),
+        error_messages={
+            "required": _("Choose a person from the list."),
+            "invalid_choice": _("Choose a person from the list."),
+        },
+    )
 
     def __init__(self, *args: Any, candidates: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
