@@ -419,14 +419,16 @@ class ReportForm(forms.Form):
         self.form_problem: str | None = None
         categories = list(channel.categories.filter(retired=False)) or list(ViolationType.objects.active())
         self.categories = {c.code: c for c in categories}
-        self.fields["category"].choices = [
+        category_field: forms.ChoiceField = self.fields["category"]  # type: ignore[assignment]
+        category_field.choices = [
             *[(c.code, category_label(c, language)) for c in categories],
             (NOT_SURE, _("I am not sure")),
         ]
         if channel.alliance_id is not None:
             members = channel.alliance.members().order_by("name")  # type: ignore[union-attr]
             self.members = {str(m.code): m for m in members}
-            self.fields["concerns"].choices = [
+            concerns_field: forms.ChoiceField = self.fields["concerns"]  # type: ignore[assignment]
+            concerns_field.choices = [
                 (WHOLE_ALLIANCE, _("The alliance as a whole, or I do not know")),
                 *[(code, m.name) for code, m in self.members.items()],
             ]
@@ -485,7 +487,7 @@ class ReportForm(forms.Form):
         return clean_attachments(self.cleaned_data.get("attachments") or [], self.channel.max_attachment_bytes)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         anonymity, name = data.get("anonymity"), (data.get("name") or "").strip()
         if anonymity == Anonymity.ANONYMOUS and name:
             self.add_error(

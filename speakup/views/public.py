@@ -260,7 +260,7 @@ def receipt_download(request: HttpRequest, channel: Channel, lang: str) -> HttpR
         "",
     ]
     response = HttpResponse("\r\n".join(lines), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, "receipt.txt")
+    response["Content-Disposition"] = content_disposition_header(True, "receipt.txt") or ""
     return response
 
 
@@ -437,7 +437,8 @@ def attachment_download(
     allowed = {choice.value for choice in Attachment.ContentType}
     content_type = item.content_type if item.content_type in allowed else "application/octet-stream"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name.decode() if name else "attachment")
+    filename = name.decode() if name else "attachment"
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response
 
 
