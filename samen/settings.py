@@ -196,6 +196,11 @@ TASKS = {
     }
 }
 
+# Speak-up encryption: Argon2id cost of deriving keys from receipts, passwords and recovery keys.
+# Choose before going live: keys made with one setting cannot be opened with another.
+SPEAKUP_ARGON2_OPSLIMIT = envint("SPEAKUP_ARGON2_OPSLIMIT", 3)
+SPEAKUP_ARGON2_MEMLIMIT = envint("SPEAKUP_ARGON2_MEMLIMIT", 64 * 1024 * 1024)
+
 # Login throttling (token buckets in the database).
 LOGIN_ATTEMPTS_PER_ACCOUNT = envint("LOGIN_ATTEMPTS_PER_ACCOUNT", 10)
 LOGIN_ATTEMPTS_PER_IP = envint("LOGIN_ATTEMPTS_PER_IP", 50)
