@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: strips the reporter's address, browser and referrer from speak-up requests before anything sees them.
+    "speakup.middleware.NoTracesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,7 +94,10 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Production serves the collected, hashed static files from the app server itself.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "samen.urls"
 WSGI_APPLICATION = "samen.wsgi.application"
