@@ -33,7 +33,7 @@ from organisations.models import Alliance, Membership, Organisation
 from speakup import keys
 from speakup.crypto import DecryptionError
 from speakup.forms_handlers import CHANNEL_LANGUAGES, InboxFilterForm, MessageForm
-from speakup.models import Attachment, HandlerGrant, HandlerKey, Message, Report
+from speakup.models import Attachment, HandlerGrant, HandlerKey, Message, Report, ReportQuerySet
 
 INBOX_PAGE_SIZE = 50
 FEEDBACK_WITHIN_MONTHS = 3  # EU Directive 2019/1937 art. 9(1)(f)
@@ -114,7 +114,7 @@ def _scope(organisation: Organisation) -> Q:
     return Q(channel__organisation=organisation) | Q(channel__alliance_id__in=alliance_ids)
 
 
-def assigned_reports(user: User, organisation: Organisation) -> "Any":
+def assigned_reports(user: User, organisation: Organisation) -> ReportQuerySet:
     """Reports whose key is sealed to `user`, in the organisation's channels.
 
     A removed handler's grants are deleted when the report is rotated to a new key, so a grant on any

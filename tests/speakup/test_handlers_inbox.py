@@ -4,14 +4,18 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from framework.models import ViolationType
+from organisations.models import Alliance, AllianceMember, Membership, Organisation
+from speakup import keys
 from speakup.models import Channel, Report
 from speakup.views.handlers import add_months, feedback_by
-from tests.speakup.factories import quick_report
+from tests.conftest import make_user
+from tests.speakup.factories import quick_handler, quick_report
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +59,6 @@ def test_an_admin_who_is_not_a_handler_sees_none(people, handler):
 
 
 def test_a_removed_handler_sees_the_report_no_more(people, handler):
-    from speakup import keys
 
     report, _key = quick_report(handler.channel, {"what": "x"})
     keys.remove_handler(handler.channel, people.officer)
@@ -149,3 +152,23 @@ def test_outsider_gets_404(people, handler):
 def test_anonymous_is_sent_to_log_in(people):
     response = people.client("anonymous").get(inbox_url())
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_alliance_reports_reach_handlers_of_member_organisations_but_not_the_one_concerned(people):
+
+    alliance = Alliance.objects.create(name="Dutch Humanitarian Alliance", lead=people.org)
+    member_org = Organisation.objects.create(slug="lid", name="Lid", kind="member")
+    AllianceMember.objects.create(alliance=alliance, organisation=member_org)
+    colleague = make_user("officer@lid.example", name="Lid Officer", language="en")
+    Membership.objects.create(user=colleague, organisation=member_org, role="member")
+    channel = Channel.objects.create(alliance=alliance, slug="alliance")
+    quick_handler(channel, colleague)
+    about_the_alliance, _key = quick_report(channel, {"what": "x"}, organisation=people.org)
+    about_lid, _key = quick_report(channel, {"what": "y"}, organisation=people.org, concerns=member_org)
+
+    client = Client()
+    client.force_login(colleague)
+    html = client.get(inbox_url("lid")).content.decode()
+    assert str(about_the_alliance.code) in html
+    assert str(about_lid.code) not in html  # a report about their own organisation never reaches them
+    assert client.get(reverse("speakup:report", kwargs={"slug": "lid", "code": about_lid.code})).status_code == 404
