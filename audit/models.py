@@ -35,6 +35,19 @@ class Event(models.TextChoices):
     CONSENT_GIVEN = "consent_given", _("Consent to share given")
     CONSENT_REVOKED = "consent_revoked", _("Consent to share revoked")
     EXPORT = "export", _("Data exported")
+    SPEAKUP_KEY_CREATED = "speakup_key_created", _("Handler key created")
+    SPEAKUP_KEY_RECOVERED = "speakup_key_recovered", _("Handler key recovered with the recovery key")
+    SPEAKUP_RECOVERY_KEY_REPLACED = "speakup_recovery_key_replaced", _("New recovery key made")
+    SPEAKUP_UNLOCK_FAILED = "speakup_unlock_failed", _("Failed attempt to unlock reports")
+    SPEAKUP_HANDLER_ADDED = "speakup_handler_added", _("Handler added to a speak-up channel")
+    SPEAKUP_HANDLER_REMOVED = "speakup_handler_removed", _("Handler removed from a speak-up channel")
+    SPEAKUP_CHANNEL_CHANGED = "speakup_channel_changed", _("Speak-up channel changed")
+    REPORT_OPENED = "report_opened", _("Report opened")
+    REPORT_ACKNOWLEDGED = "report_acknowledged", _("Receipt of a report acknowledged")
+    REPORT_REPLIED = "report_replied", _("Reply sent to a reporter")
+    REPORT_CLOSED = "report_closed", _("Report closed")
+    REPORT_ATTACHMENT_DOWNLOADED = "report_attachment_downloaded", _("Report attachment downloaded")
+    REPORT_DELETED = "report_deleted", _("Report deleted after its retention period")
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):

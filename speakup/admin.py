@@ -40,7 +40,6 @@ class ChannelAdmin(ReadOnlyAdmin):
         "retention_days",
         "max_reports_per_hour",
         "max_attachment_bytes",
-        "pow_difficulty",
         "created_at",
     )
     readonly_fields = fields

@@ -79,11 +79,6 @@ class ChannelForm(forms.Form):
         label=_("Largest attachment (MB)"),
         validators=[MinValueValidator(1), MaxValueValidator(25)],
     )
-    pow_difficulty = forms.IntegerField(
-        label=_("Proof-of-work difficulty (bits)"),
-        validators=[MinValueValidator(0), MaxValueValidator(24)],
-        help_text=_("Work a reporter's browser does before sending, against automated abuse. 16 takes about a second."),
-    )
 
     def __init__(self, *args: Any, owners: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         self.channel: Channel | None = kwargs.pop("channel", None)
@@ -165,7 +160,6 @@ class ChannelForm(forms.Form):
             "retention_days": channel.retention_days,
             "max_reports_per_hour": channel.max_reports_per_hour,
             "max_attachment_mb": max(1, channel.max_attachment_bytes // MEGABYTE),
-            "pow_difficulty": channel.pow_difficulty,
         }
         for category_code, questions in (channel.questions or {}).items():
             for code, _label in CHANNEL_LANGUAGES:

@@ -26,7 +26,7 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from nacl.public import PrivateKey
 
-from audit.models import record
+from audit.models import Event, record
 from organisations.models import Membership
 from speakup import crypto
 from speakup.models import Channel, ChannelHandler, HandlerGrant, HandlerKey, Report, ReportKey
@@ -45,11 +45,11 @@ HANDLER_STASH = "handler"
 _STASH_PREFIX = "speakup:stash:"
 
 # Audit events (plain strings: the audit app knows no feature app's events).
-KEY_CREATED = "speakup_key_created"
-KEY_RECOVERED = "speakup_key_recovered"
-RECOVERY_KEY_REPLACED = "speakup_recovery_key_replaced"
-KEY_UNLOCK_FAILED = "speakup_unlock_failed"
-HANDLER_REMOVED = "speakup_handler_removed"
+KEY_CREATED = Event.SPEAKUP_KEY_CREATED
+KEY_RECOVERED = Event.SPEAKUP_KEY_RECOVERED
+RECOVERY_KEY_REPLACED = Event.SPEAKUP_RECOVERY_KEY_REPLACED
+KEY_UNLOCK_FAILED = Event.SPEAKUP_UNLOCK_FAILED
+HANDLER_REMOVED = Event.SPEAKUP_HANDLER_REMOVED
 
 
 class WrongSecret(Exception):
@@ -420,7 +420,9 @@ def remove_handler(channel: Channel, user: "User", removed_by: "User | None" = N
         remaining = list(channel.handler_users())
         for report in affected:
             rotate(report, remaining)
-    organisation = channel.organisation.slug if channel.organisation_id else ""  # type: ignore[union-attr]
+    # An alliance channel's events belong to the alliance's lead.
+    owner = channel.organisation or (channel.alliance.lead if channel.alliance else None)
+    organisation = owner.slug if owner else ""
     record(
         HANDLER_REMOVED,
         actor=removed_by.email if removed_by else "",

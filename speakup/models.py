@@ -56,7 +56,6 @@ class Channel(models.Model):
     retention_days = models.PositiveIntegerField(_("days a closed report is kept"), default=90)
     max_reports_per_hour = models.PositiveIntegerField(default=30)
     max_attachment_bytes = models.PositiveIntegerField(default=5 * 1024 * 1024)
-    pow_difficulty = models.PositiveSmallIntegerField(default=16, help_text="Proof-of-work bits per submission")
     # Salt of the receipt-code derivation; made once, never changed (changing it would lock every
     # reporter of this channel out of their report).
     salt = models.BinaryField(default=crypto.new_salt, editable=False)
@@ -247,6 +246,8 @@ class HandlerGrant(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report_key", "user"], name="speakup_grant_once")]
+        # The inbox starts from the person: "which reports may I read?"
+        indexes = [models.Index(fields=["user", "report_key"], name="speakup_grant_by_user")]
 
     def __str__(self) -> str:
         return f"grant of {self.report_key_id} to {self.user_id}"

@@ -1,4 +1,3 @@
-# READ speakup/CONTRACT.md FIRST: the names and key scheme the three speak-up engineers share.
 """The public channel, under speak-up/: no account, no cookies until needed.
 
 The language is in the URL (<lang> is one of the channel's languages), never in a cookie.

@@ -22,6 +22,7 @@ from organisations.access import get_membership, require_admin
 from organisations.emails import send_invitation
 from organisations.forms import InvitationSignupForm, InviteForm, RoleForm
 from organisations.models import Invitation, Membership, Role
+from organisations.signals import membership_ended
 
 PAGE_SIZE = 50
 
@@ -146,6 +147,9 @@ def member_remove(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
             return redirect("organisations:people", slug=slug)
         email = member.user.email
         member.delete()
+        membership_ended.send(
+            sender=Membership, organisation=membership.organisation, user=member.user, removed_by=request.user
+        )
         record(Event.MEMBER_REMOVED, actor=request.user.email, organisation=slug, target=email)  # type: ignore[union-attr]
         messages.success(request, _("%(email)s is no longer a member.") % {"email": email})
         if member.user_id == request.user.pk:

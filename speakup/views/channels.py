@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from audit.models import record
+from audit.models import Event, record
 from organisations.access import get_membership
 from organisations.models import Alliance, Membership, Organisation, Role
 from speakup import keys
@@ -29,8 +29,8 @@ from speakup.models import Channel, ChannelHandler, HandlerKey, Report
 CONFIGURING_ROLES = {Role.ADMIN, Role.OFFICER}
 
 # Audit events of channel configuration (see the report of this change: audit.Event needs these choices).
-HANDLER_ADDED = "speakup_handler_added"
-CHANNEL_CHANGED = "speakup_channel_changed"
+HANDLER_ADDED = Event.SPEAKUP_HANDLER_ADDED
+CHANNEL_CHANGED = Event.SPEAKUP_CHANNEL_CHANGED
 
 
 def get_configuring_membership(request: HttpRequest, slug: str) -> Membership:
@@ -125,7 +125,6 @@ def _apply(channel: Channel, data: dict) -> None:
     channel.retention_days = data["retention_days"]
     channel.max_reports_per_hour = data["max_reports_per_hour"]
     channel.max_attachment_bytes = data["max_attachment_mb"] * MEGABYTE
-    channel.pow_difficulty = data["pow_difficulty"]
 
 
 @login_required
@@ -167,7 +166,6 @@ def channel_add(request: HttpRequest, slug: str) -> HttpResponse:
                 "retention_days": 90,
                 "max_reports_per_hour": 30,
                 "max_attachment_mb": 5,
-                "pow_difficulty": 16,
             },
         )
     return render(

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from nacl.public import PrivateKey
 
 from accounts.models import User
-from audit.models import record
+from audit.models import Event, record
 from organisations.access import get_membership
 from organisations.models import Alliance, Membership, Organisation
 from speakup import keys
@@ -39,11 +39,11 @@ INBOX_PAGE_SIZE = 50
 FEEDBACK_WITHIN_MONTHS = 3  # EU Directive 2019/1937 art. 9(1)(f)
 
 # Audit events of the case file (audit.Event needs these choices; Entry.event stores any string).
-REPORT_OPENED = "report_opened"
-REPORT_ACKNOWLEDGED = "report_acknowledged"
-REPORT_REPLIED = "report_replied"
-REPORT_CLOSED = "report_closed"
-ATTACHMENT_DOWNLOADED = "report_attachment_downloaded"
+REPORT_OPENED = Event.REPORT_OPENED
+REPORT_ACKNOWLEDGED = Event.REPORT_ACKNOWLEDGED
+REPORT_REPLIED = Event.REPORT_REPLIED
+REPORT_CLOSED = Event.REPORT_CLOSED
+ATTACHMENT_DOWNLOADED = Event.REPORT_ATTACHMENT_DOWNLOADED
 
 # The parts of a report's sealed content the intake writes, in the order a handler reads them.
 CONTENT_LABELS = [

@@ -77,9 +77,13 @@ class RecoverForm(forms.Form):
 
 
 def _membership_for_keys(request: HttpRequest, slug: str) -> Membership:
-    """The membership of a (future) handler of this organisation; 404 for outsiders, 403 for other members."""
+    """The membership of a (future) handler of this organisation; 404 for outsiders, 403 for viewers.
+
+    Any member who may write can become a handler (a confidential adviser need not be an officer), so any of
+    them may set up a key; a viewer only if they already handle a channel.
+    """
     membership = get_membership(request, slug)
-    if membership.role in (Role.ADMIN, Role.OFFICER):
+    if membership.role != Role.VIEWER:
         return membership
     organisation = membership.organisation
     handles_here = ChannelHandler.objects.filter(

@@ -67,7 +67,6 @@ def channel_form(slug: str) -> Any:
             "retention_days": "90",
             "max_reports_per_hour": "30",
             "max_attachment_mb": "5",
-            "pow_difficulty": "16",
         }
 
     return data

@@ -42,7 +42,6 @@ def channel_form(**overrides: object) -> dict[str, object]:
         "retention_days": "120",
         "max_reports_per_hour": "20",
         "max_attachment_mb": "4",
-        "pow_difficulty": "12",
     }
     data.update(overrides)
     return data
@@ -78,7 +77,6 @@ def test_add_a_channel_with_categories_questions_and_limits(people, types):
     assert channel.retention_days == 120
     assert channel.max_reports_per_hour == 20
     assert channel.max_attachment_bytes == 4 * 1024 * 1024
-    assert channel.pow_difficulty == 12
     assert channel.is_open
     assert Entry.objects.filter(event="speakup_channel_changed", target="hulp-meldpunt").exists()
 

@@ -321,11 +321,12 @@ def test_an_unconfirmed_recovery_key_can_be_replaced_while_unlocked(english, unl
     assert bytes(keys.open_with_recovery_key(handler.user, new_key)) == bytes(handler.private_key)
 
 
-def test_members_who_handle_no_channel_may_not_set_up_a_key_but_a_handler_may(people, handler):
-    client = people.client("member")
-    assert client.get(url("key_setup")).status_code == 403
-    ChannelHandler.objects.create(channel=handler.channel, user=people.member)
-    assert client.get(url("key_setup")).status_code == 200
+def test_any_member_may_set_up_a_key_but_a_viewer_only_once_they_handle_a_channel(people, handler):
+    assert people.client("member").get(url("key_setup")).status_code == 200
+    viewer = people.client("viewer")
+    assert viewer.get(url("key_setup")).status_code == 403
+    ChannelHandler.objects.create(channel=handler.channel, user=people.viewer)
+    assert viewer.get(url("key_setup")).status_code == 200
     assert people.client("outsider").get(url("key_setup")).status_code == 404
 
 

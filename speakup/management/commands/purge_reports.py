@@ -13,11 +13,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import record
+from audit.models import Event, record
 from speakup.models import Report
 
 # The audit event of a deletion (audit.Event needs this choice; Entry.event stores any string).
-REPORT_DELETED = "report_deleted"
+REPORT_DELETED = Event.REPORT_DELETED
 
 
 def _delete_files(names: list[str]) -> None:
