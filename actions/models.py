@@ -177,6 +177,10 @@ class ActionPlan(models.Model):
             .order_by("organisation__name", "user__name", "user__email")
         )
 
+    def current_owners(self) -> "models.QuerySet[Membership]":
+        """The memberships of the people who own an action in this plan (for filtering and labels)."""
+        return self.possible_owners().filter(user__in=self.actions.values("owner"))
+
 
 class ActionQuerySet(models.QuerySet["Action"]):
     def open(self) -> "ActionQuerySet":

@@ -82,7 +82,8 @@ def _owner_organisations(memberships: list[Membership]) -> dict[int, str]:
 @login_required
 def plan(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     plan, membership, can_write = get_plan_for_user(request, slug, code)
-    memberships = list(plan.possible_owners())
+    # Only people who own an action: both organisations may have hundreds of members.
+    memberships = list(plan.current_owners())
     filters = ActionFilterForm(request.GET, memberships=memberships)
     today = timezone.localdate()
     actions = plan.actions.select_related("owner", "requirement").order_by("due_on", "created_at", "id")

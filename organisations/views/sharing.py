@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from audit.models import Event, record
@@ -95,6 +97,10 @@ def consent_revoke(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
         code=code,
     )
     require_manager(membership)
+    # Back to where the revoke was started (the sharing page, or the page of what is shared).
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("organisations:sharing", kwargs={"slug": slug})
     if request.method == "POST":
         if consent.revoked_at is None:
             consent.revoke(request.user)  # type: ignore[arg-type]
@@ -106,11 +112,11 @@ def consent_revoke(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
                 detail={"consent": str(consent.code), "scope": consent.scope, "to": consent.recipient_label},
             )
             messages.success(request, _("%(who)s no longer sees this.") % {"who": consent.recipient_label})
-        return redirect("organisations:sharing", slug=slug)
+        return redirect(back)
     return render(
         request,
         "organisations/consent_revoke.html",
-        {"organisation": membership.organisation, "membership": membership, "consent": consent},
+        {"organisation": membership.organisation, "membership": membership, "consent": consent, "back": back},
     )
 
 

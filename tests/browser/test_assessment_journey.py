@@ -95,14 +95,7 @@ class PhoneWithoutJavaScript:
 
 # Known bugs in pages this journey visits, not yet fixed: (page path pattern, axe rule, what is wrong).
 # The journey runs to its end past them and is then marked xfail; remove an entry once it is fixed.
-KNOWN_BUGS = [
-    (
-        re.compile(r"^/o/[^/]+/assessments/[0-9a-f-]{36}/$"),
-        "scrollable-region-focusable",
-        "assessment overview on a 360 px phone: the Answers tables of some areas are wider than the "
-        "screen, so their .table-wrap scrolls sideways without keyboard access (axe, serious)",
-    ),
-]
+KNOWN_BUGS: list[tuple[re.Pattern[str], str, str]] = []
 
 
 def known_bug(path: str, axe_failure: str) -> str | None:

@@ -197,3 +197,20 @@ def test_a_subject_no_app_has_registered_is_404(people):
     consent = share_with_hulp(people, subject="unknown-kind:123")
     response = people.client("viewer").get(url("shared", people.org, code=consent.code))
     assert response.status_code == 404
+
+
+def test_revoking_returns_to_the_page_it_started_from_when_that_is_inside_samen(people):
+    consent = Consent.objects.create(
+        organisation=people.org, subject="partnerships", scope=Consent.Scope.SECTOR, given_by=people.admin
+    )
+    revoke = url("consent_revoke", people.org, code=consent.code)
+    client = people.client("manager")
+    assert "/o/hulp/partners/" in client.get(revoke, {"next": "/o/hulp/partners/"}).content.decode()
+    response = client.post(revoke, {"next": "/o/hulp/partners/"})
+    assert response.url == "/o/hulp/partners/"
+
+    consent = Consent.objects.create(
+        organisation=people.org, subject="partnerships", scope=Consent.Scope.SECTOR, given_by=people.admin
+    )
+    response = client.post(url("consent_revoke", people.org, code=consent.code), {"next": "https://evil.example/"})
+    assert response.url == url("sharing", people.org)
