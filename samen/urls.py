@@ -5,6 +5,8 @@ from samen import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers ask for /favicon.ico on their own; answer without a page (a page could set a cookie).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("", include("organisations.urls")),
     path("o/<slug:slug>/plans/", include("actions.urls")),

@@ -1,9 +1,10 @@
 """The front door and the error pages."""
 
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 
 from organisations.models import Membership
 
@@ -19,6 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return render(request, "no_organisation.html")
     return redirect("organisations:dashboard", slug=membership.organisation.slug)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own; answer with a redirect, never a page that could set a cookie."""
+    return HttpResponsePermanentRedirect(static("img/samen.svg"))
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -3,6 +3,7 @@
 from tests.access.rows import Row, same
 
 ROWS = [
+    Row("favicon", same(301)),
     # Anonymous people see the introduction; everyone signed in goes on to an organisation (or the
     # "no organisation yet" page, which is a 200 — but every persona has an organisation).
     Row("home", same(302, anonymous=200)),
