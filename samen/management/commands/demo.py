@@ -1,20 +1,32 @@
 """Fictional demo data: three Dutch member organisations, their partners abroad, an alliance, and people.
 
+With the framework content loaded (`manage.py load_framework`, which `make setup` runs first) it also
+makes a final partner-integrity assessment with its action plan, a PSEA assessment half answered, and
+a speak-up channel with one report in the inbox.
+
 Idempotent: every record is looked up by its slug, email or natural key, so running the command
 again changes nothing. Passwords are set only when a person is created, so a demo user who changed
-theirs keeps it.
+theirs keeps it. The assessments, the plan and the report are made only when they do not exist yet:
+a second run leaves them as they are, whatever was done with them meanwhile.
 
 Every name here is invented. Identifiers have the right form (NL-KVK-########) but belong to no one.
 """
 
+import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
+from actions.models import Action, ActionEvent, ActionPlan
+from assessments.models import Answer, AnswerChange, Assessment, Rating, ReviewComment, add_years
+from assessments.report import build_report
+from framework.models import AssessmentLibrary, Requirement, ViolationType
 from organisations.models import (
     Alliance,
     AllianceMember,
@@ -25,6 +37,8 @@ from organisations.models import (
     Partnership,
     Role,
 )
+from speakup import crypto, keys
+from speakup.models import Channel, ChannelHandler, Report
 
 PASSWORD = "samen-demo"  # noqa: S105 -- a published demo password; the command refuses to run in production
 
@@ -168,6 +182,131 @@ CONTACT_MEMBERSHIPS = [
     ("hulp-zonder-grenzen", Role.MEMBER),
     ("stichting-waterbron", Role.MEMBER),
 ]
+# A second partner on Samen, so a visitor can answer the PSEA assessment Kinderen Eerst asked it for.
+KWN_EMAIL = "contact@kampala-womens-network.example"
+KWN_NAME = "Florence Nakato"
+KWN_MEMBERSHIPS = [("kampala-womens-network", Role.MANAGER)]
+
+# Assessments -------------------------------------------------------------------------------------------------
+
+BASELINE = "partner-integrity-baseline"
+PSEA = "psea-capacity"
+
+# Hulp Zonder Grenzen asked Tumaini for the integrity baseline; Grace answered it. A Kenyan health NGO of
+# middle size: strong on finance and safeguarding, weaker on independent investigation, community reporting,
+# its own partners and moral learning. Level 3 is the target, so everything below it is a gap.
+# (requirement code, level, comment)
+BASELINE_ANSWERS: list[tuple[str, int, str]] = [
+    ("coc-adopted", 4, "Adopted by the board in 2021 and reviewed every two years."),
+    ("coc-scope", 3, ""),
+    ("coc-signed", 3, ""),
+    ("coc-published", 3, "On the notice board of each health centre and on our website since March."),
+    ("rep-channels", 3, ""),
+    ("rep-confidential-adviser", 2, "Staff can go to HR, but there is no confidential adviser outside the line."),
+    ("rep-external-access", 1, "Communities report only through our community health volunteers; no hotline yet."),
+    ("rep-timelines", 3, ""),
+    ("rep-no-retaliation", 3, ""),
+    ("inv-procedure", 3, ""),
+    ("inv-independence", 1, "Investigations are done by the programme manager; we have no external investigator."),
+    ("inv-sanctions", 3, ""),
+    ("inv-victim-support", 2, ""),
+    ("prev-risk-analysis", 2, "Done for finance, not yet for safeguarding risks in outreach work."),
+    ("prev-safe-recruitment", 4, "Reference checks and the Misconduct Disclosure Scheme since 2024."),
+    ("prev-training", 3, ""),
+    ("prev-integrity-officer", 3, ""),
+    ("sg-policy", 4, ""),
+    ("sg-focal-point", 4, "A trained focal point in every sub-county office."),
+    ("sg-programme-design", 3, ""),
+    ("sg-community-feedback", 2, ""),
+    ("fin-internal-control", 4, ""),
+    ("fin-anti-fraud-policy", 3, ""),
+    ("fin-conflicts-of-interest", 3, ""),
+    ("fin-procurement", 4, ""),
+    ("fin-audit", 5, "Annual external audit by a registered firm; the board follows up the management letter."),
+    ("ds-due-diligence", 2, ""),
+    ("ds-agreements", 3, ""),
+    ("ds-capacity-support", 1, ""),
+    ("ds-incident-reporting", 3, ""),
+    ("ml-dilemma-sessions", 1, "Not yet. We would like to start with the dilemma game Hulp Zonder Grenzen uses."),
+    ("ml-leadership", 3, ""),
+    ("ml-lessons-from-cases", 3, ""),
+    ("ml-partner-dialogue", 3, ""),
+    ("acc-annual-report", 3, ""),
+    ("acc-board-oversight", 3, ""),
+    ("acc-external-reporting", 3, ""),
+    ("acc-register", 1, ""),
+    ("acc-stakeholder-feedback", 3, ""),
+]
+BASELINE_REVIEW = (
+    "Thank you for an open and careful self-assessment. Finance and safeguarding are strong; we agreed to work "
+    "together on independent investigations and a reporting line for communities."
+)
+
+# How the plan's actions stand: requirement code → (owner, status, due in days from today; negative is past).
+# "contact" is Grace at Tumaini, the others are people of Hulp Zonder Grenzen.
+PLAN_ACTIONS: dict[str, tuple[str, str, int]] = {
+    "rep-external-access": ("contact", Action.Status.DOING, 30),
+    "inv-independence": (Role.OFFICER, Action.Status.DOING, 45),
+    "ml-dilemma-sessions": (Role.OFFICER, Action.Status.DONE, -20),
+    "prev-risk-analysis": ("contact", Action.Status.DONE, -14),
+    "acc-register": ("contact", Action.Status.TODO, -10),  # overdue
+    "rep-confidential-adviser": ("contact", Action.Status.TODO, 60),
+    "inv-victim-support": (Role.MANAGER, Action.Status.TODO, 90),
+    "sg-community-feedback": ("contact", Action.Status.TODO, 75),
+    "ds-capacity-support": ("contact", Action.Status.TODO, 120),
+    "ds-due-diligence": ("contact", Action.Status.TODO, 150),
+}
+PLAN_NOTE = (
+    "Quotes received for a toll-free line with SMS; we choose a provider with the community health committee "
+    "next month."
+)
+
+# Kinderen Eerst asked Kampala Women's Network for the PSEA capacity check; Florence answered three of the six
+# questions and left the rest for a visitor. (requirement code, option code, comment)
+PSEA_ANSWERS: list[tuple[str, str, str]] = [
+    ("sea-gross-misconduct", "yes-with-evidence", "Clause 7 of our code of conduct; every staff member signs it."),
+    ("no-sex-with-children", "yes", ""),
+    ("no-exchange-for-sex", "partly", "In the code of conduct, but volunteers are not yet trained on it."),
+]
+
+# Speak-up ----------------------------------------------------------------------------------------------------
+
+CHANNEL_SLUG = "hulp-zonder-grenzen"
+CHANNEL_LANGUAGES = ["nl", "en", "fr", "es"]
+CHANNEL_INTROS = {
+    "intro_nl": (
+        "Heeft u iets gezien of meegemaakt dat niet klopt bij Hulp Zonder Grenzen of een van onze partners? "
+        "Meld het hier, als u wilt anoniem. Alleen onze integriteitsfunctionaris kan uw melding lezen. U krijgt "
+        "een ontvangstcode waarmee u later ons antwoord leest."
+    ),
+    "intro_en": (
+        "Have you seen or experienced something wrong at Hulp Zonder Grenzen or one of our partners? Report it "
+        "here, anonymously if you wish. Only our integrity officer can read your report. You receive a receipt "
+        "code to read our answer later."
+    ),
+    "intro_fr": (
+        "Avez-vous vu ou vécu quelque chose d'anormal chez Hulp Zonder Grenzen ou l'un de nos partenaires ? "
+        "Signalez-le ici, de façon anonyme si vous le souhaitez. Seule notre responsable de l'intégrité peut lire "
+        "votre signalement. Vous recevez un code de suivi pour lire notre réponse plus tard."
+    ),
+    "intro_es": (
+        "¿Ha visto o vivido algo indebido en Hulp Zonder Grenzen o en una de nuestras organizaciones socias? "
+        "Denúncielo aquí, de forma anónima si lo desea. Solo nuestra responsable de integridad puede leer su "
+        "denuncia. Recibirá un código de seguimiento para leer nuestra respuesta más adelante."
+    ),
+}
+# What the intake seals for a report (see ReportForm.content): the reporter's words and the form's language.
+REPORT_CATEGORY = "financial"
+REPORT_CONTENT = {
+    "what": (
+        "At the distribution of hygiene kits, a field coordinator of a partner organisation kept part of the kits "
+        "aside and later sold them at the market. Families on the list were told there were not enough."
+    ),
+    "when": "Two weeks ago, on the Saturday distribution",
+    "where": "The community hall near the health centre",
+    "answers": [],
+    "language": "en",
+}
 
 
 def demo_email(role: str, slug: str) -> str:
@@ -183,6 +322,8 @@ class Command(BaseCommand):
             "--force", action="store_true", help="Run even with DEBUG off (it creates accounts with a known password)."
         )
 
+    receipt: str | None = None  # the demo report's receipt code, when this run made the report
+
     def handle(self, *args: object, **options: object) -> None:
         if not settings.DEBUG and not options["force"]:
             raise CommandError(
@@ -191,8 +332,17 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             created = self.load()
+            framework_loaded = AssessmentLibrary.objects.filter(code__in=[BASELINE, PSEA]).count() == 2
+            if framework_loaded:
+                self.load_assessments()
+            self.load_speakup()
         if options["verbosity"]:
             self.stdout.write(f"Demo data ready ({created} new people).")
+            if not framework_loaded:
+                self.stderr.write(
+                    "The framework content is not loaded, so the demo has no assessments yet: run "
+                    "`manage.py load_framework`, then this command again."
+                )
         if options["print_logins"]:
             self.print_logins()
 
@@ -244,10 +394,16 @@ class Command(BaseCommand):
                 user, is_new = self.person(demo_email(role, slug), name, "nl")
                 created += is_new
                 Membership.objects.update_or_create(user=user, organisation=orgs[slug], defaults={"role": role})
-        contact, is_new = self.person(CONTACT_EMAIL, CONTACT_NAME, "en")
-        created += is_new
-        for slug, contact_role in CONTACT_MEMBERSHIPS:
-            Membership.objects.update_or_create(user=contact, organisation=orgs[slug], defaults={"role": contact_role})
+        for email, name, memberships in [
+            (CONTACT_EMAIL, CONTACT_NAME, CONTACT_MEMBERSHIPS),
+            (KWN_EMAIL, KWN_NAME, KWN_MEMBERSHIPS),
+        ]:
+            contact, is_new = self.person(email, name, "en")
+            created += is_new
+            for slug, contact_role in memberships:
+                Membership.objects.update_or_create(
+                    user=contact, organisation=orgs[slug], defaults={"role": contact_role}
+                )
 
         # A pending invitation, so the dashboard and the people page show one. Its link is never sent (the
         # token exists only in the email), so nobody can accept it; a new one is issued only once it expires.
@@ -265,6 +421,199 @@ class Command(BaseCommand):
             defaults={"given_by": director},
         )
         return created
+
+    # Assessments and the action plan ---------------------------------------------------------------------
+
+    def load_assessments(self) -> None:
+        hzg = Organisation.objects.get(slug="hulp-zonder-grenzen")
+        tumaini = Organisation.objects.get(slug="tumaini-health")
+        kinderen_eerst = Organisation.objects.get(slug="kinderen-eerst")
+        kwn = Organisation.objects.get(slug="kampala-womens-network")
+        contact = User.objects.get(email=CONTACT_EMAIL)
+        today = timezone.localdate()
+
+        baseline = Assessment.objects.filter(library__code=BASELINE, organisation=tumaini, requester=hzg).first()
+        if baseline is None:
+            baseline = self.final_baseline(hzg, tumaini, contact, today)
+        plan_exists = ActionPlan.objects.filter(source_kind=ActionPlan.Source.ASSESSMENT, source_code=baseline.code)
+        if baseline.status == Assessment.Status.FINAL and not plan_exists.exists():
+            self.plan_from_gaps(baseline, contact, today)
+
+        if not Assessment.objects.filter(library__code=PSEA, organisation=kwn, requester=kinderen_eerst).exists():
+            self.psea_in_progress(kinderen_eerst, kwn, today)
+
+    def final_baseline(self, hzg: Organisation, tumaini: Organisation, contact: User, today: date) -> Assessment:
+        """Requested ten weeks ago, answered by Tumaini, submitted, reviewed and made final by Hulp Zonder Grenzen."""
+        manager = User.objects.get(email=demo_email(Role.MANAGER, hzg.slug))
+        officer = User.objects.get(email=demo_email(Role.OFFICER, hzg.slug))
+        library = AssessmentLibrary.objects.current().get(code=BASELINE)
+        requested, answered, submitted, finalised = (days_ago(today, n) for n in (70, 56, 49, 42))
+        assessment = Assessment.objects.create(
+            library=library,
+            organisation=tumaini,
+            requester=hzg,
+            partnership=Partnership.objects.filter(organisation=hzg, partner=tumaini).first(),
+            created_by=manager,
+            created_at=requested,
+        )
+        requirements = {r.code: r for r in Requirement.objects.filter(library=library)}
+        for code, level, comment in BASELINE_ANSWERS:
+            if code in requirements:
+                assessment.answer(requirements[code], organisation=tumaini, by=contact, level=level, comment=comment)
+        # Anything a newer library version added is answered at the target level.
+        answered_codes = {code for code, _level, _comment in BASELINE_ANSWERS}
+        for code, requirement in requirements.items():
+            if code not in answered_codes:
+                assessment.answer(requirement, organisation=tumaini, by=contact, level=library.target_level)
+        Answer.objects.filter(assessment=assessment).update(answered_at=answered)
+        AnswerChange.objects.filter(answer__assessment=assessment).update(changed_at=answered)
+
+        assessment.submit()
+        ReviewComment.objects.create(
+            assessment=assessment,
+            round=assessment.round,
+            author=officer,
+            organisation=hzg,
+            text=BASELINE_REVIEW,
+            created_at=finalised,
+        )
+        assessment.preliminary_rating = Rating.MODERATE
+        assessment.save(update_fields=["preliminary_rating"])
+        assessment.finalise(assessment.preliminary_rating)
+        Assessment.objects.filter(pk=assessment.pk).update(
+            submitted_at=submitted,
+            finalised_at=finalised,
+            valid_until=add_years(finalised.date(), library.validity_years),
+        )
+        assessment.refresh_from_db()
+        return assessment
+
+    def plan_from_gaps(self, assessment: Assessment, contact: User, today: date) -> None:
+        """What the plan page does when a manager makes the plan, then a few weeks of work on it."""
+        assert assessment.requester is not None
+        hzg, tumaini = assessment.requester, assessment.organisation
+        people: dict[str, User] = {"contact": contact}
+        for role in (Role.OFFICER, Role.MANAGER):
+            people[str(role)] = User.objects.get(email=demo_email(role, hzg.slug))
+        manager = people[Role.MANAGER]
+        made_on = days_ago(today, 41)
+        report = build_report(assessment)
+        # The two organisations work in English.
+        with translation.override("en"), transaction.atomic():
+            plan = ActionPlan.start(
+                organisation=hzg,
+                partner=tumaini,
+                title=_("Action plan: %(library)s — %(name)s")
+                % {"library": assessment.library.name, "name": tumaini.name},
+                source_kind=ActionPlan.Source.ASSESSMENT,
+                source_code=assessment.code,
+                by=manager,
+            )
+            for row in [*report.gaps, *report.unanswered]:
+                first = next(iter(row.requirement.suggested_actions.all()), None)
+                owner_key, status, due_in = PLAN_ACTIONS.get(row.requirement.code, ("contact", Action.Status.TODO, 90))
+                action = plan.add_action(
+                    title=(first.title if first else row.requirement.text)[:200],
+                    description=first.description if first else "",
+                    requirement=row.requirement,
+                    owner=people[owner_key],
+                    due_on=today + timedelta(days=due_in),
+                    by=manager,
+                    by_organisation=hzg,
+                )
+                if status != Action.Status.TODO:
+                    self.set_status(action, status, people[owner_key], today, due_in)
+        ActionPlan.objects.filter(pk=plan.pk).update(created_at=made_on)
+        Action.objects.filter(plan=plan).update(created_at=made_on)
+        ActionEvent.objects.filter(action__plan=plan, kind=ActionEvent.Kind.CREATED).update(created_at=made_on)
+
+    def set_status(self, action: Action, status: str, by: User, today: date, due_in: int) -> None:
+        """Change the status as the action page does: the field, and an entry in the history."""
+        organisation = action.plan.author_organisation(by)
+        # Started three weeks ago; done a few days before it was due.
+        changed = days_ago(today, -due_in + 5) if status == Action.Status.DONE else days_ago(today, 21)
+        old = action.status
+        action.status = status
+        action.save(update_fields=["status", "updated_at"])
+        ActionEvent.objects.create(
+            action=action,
+            author=by,
+            organisation=organisation,
+            kind=ActionEvent.Kind.STATUS,
+            old_value=old,
+            new_value=status,
+            created_at=changed,
+        )
+        if action.requirement is not None and action.requirement.code == "rep-external-access":
+            ActionEvent.objects.create(
+                action=action,
+                author=by,
+                organisation=organisation,
+                kind=ActionEvent.Kind.NOTE,
+                text=PLAN_NOTE,
+                created_at=days_ago(today, 7),
+            )
+
+    def psea_in_progress(self, requester: Organisation, partner: Organisation, today: date) -> None:
+        """Requested two weeks ago; three of the six questions answered, the rest open for a visitor."""
+        florence = User.objects.get(email=KWN_EMAIL)
+        library = AssessmentLibrary.objects.current().get(code=PSEA)
+        assessment = Assessment.objects.create(
+            library=library,
+            organisation=partner,
+            requester=requester,
+            partnership=Partnership.objects.filter(organisation=requester, partner=partner).first(),
+            created_by=User.objects.get(email=demo_email(Role.MANAGER, requester.slug)),
+            created_at=days_ago(today, 14),
+        )
+        requirements = {r.code: r for r in Requirement.objects.filter(library=library).prefetch_related("options")}
+        for code, option_code, comment in PSEA_ANSWERS:
+            requirement = requirements.get(code)
+            option = (
+                next((o for o in requirement.options.all() if o.code == option_code), None) if requirement else None
+            )
+            if requirement is not None and option is not None:
+                assessment.answer(requirement, organisation=partner, by=florence, option=option, comment=comment)
+        Answer.objects.filter(assessment=assessment).update(answered_at=days_ago(today, 6))
+        AnswerChange.objects.filter(answer__assessment=assessment).update(changed_at=days_ago(today, 6))
+
+    # Speak-up -----------------------------------------------------------------------------------------------
+
+    def load_speakup(self) -> None:
+        hzg = Organisation.objects.get(slug="hulp-zonder-grenzen")
+        officer = User.objects.get(email=demo_email(Role.OFFICER, hzg.slug))
+        channel, created = Channel.objects.get_or_create(
+            slug=CHANNEL_SLUG, defaults={"organisation": hzg, "languages": list(CHANNEL_LANGUAGES), **CHANNEL_INTROS}
+        )
+        if created:
+            channel.categories.set(ViolationType.objects.active())
+        ChannelHandler.objects.get_or_create(channel=channel, user=officer)
+        # The key is locked under the demo password, so the officer unlocks reports with it.
+        if not keys.has_key(officer):
+            keys.setup(officer, PASSWORD)
+        if not channel.reports.exists():
+            self.receipt = self.submit_report(channel)
+
+    def submit_report(self, channel: Channel) -> str:
+        """Store a report the way the intake does (speakup.views.public._submit); returns its receipt code."""
+        assert channel.organisation is not None
+        receipt = crypto.new_receipt()
+        opslimit, memlimit = keys.argon2_limits()
+        reporter_key, lookup = crypto.reporter_keys(receipt, bytes(channel.salt), opslimit, memlimit)
+        report_key = crypto.new_keypair()
+        content = json.dumps(REPORT_CONTENT, ensure_ascii=False).encode()
+        report = Report.objects.create(
+            channel=channel,
+            organisation=channel.organisation,
+            category=ViolationType.objects.filter(code=REPORT_CATEGORY).first(),
+            anonymity=Report.Anonymity.ANONYMOUS,
+            receipt_lookup=lookup,
+            reporter_public_key=bytes(reporter_key.public_key),
+            content=crypto.seal(bytes(report_key.public_key), content),
+            key_version=1,
+        )
+        keys.issue_key(report, report_key, channel.handler_users())
+        return receipt
 
     def person(self, email: str, name: str, language: str) -> tuple[User, bool]:
         user = User.objects.filter(email=email).first()
@@ -291,9 +640,28 @@ class Command(BaseCommand):
             "Administrators and integrity officers set up two-factor authentication (an authenticator app) "
             "at their first login."
         )
+        channel = Channel.objects.filter(slug=CHANNEL_SLUG).first()
+        if channel is not None:
+            self.stdout.write("")
+            self.stdout.write(f"Speak-up channel of Hulp Zonder Grenzen: /speak-up/{channel.slug}/")
+            self.stdout.write(
+                f"{demo_email(Role.OFFICER, 'hulp-zonder-grenzen')} handles its reports and unlocks them "
+                f"with the password {PASSWORD}."
+            )
+            if self.receipt:
+                self.stdout.write(
+                    f"Receipt code of the demo report: {crypto.format_receipt(self.receipt)} (shown only now, "
+                    "when the report is made, and stored nowhere: a rerun makes no new report)."
+                )
         self.stdout.write("")
 
 
 def all_demo_emails() -> list[str]:
     emails = [demo_email(role, slug) for slug in PEOPLE for role in ROLE_ORDER]
-    return [*emails, CONTACT_EMAIL]
+    return [*emails, CONTACT_EMAIL, KWN_EMAIL]
+
+
+def days_ago(today: date, days: int) -> datetime:
+    """Ten in the morning, `days` before today (negative: after), in the current time zone."""
+    moment = datetime.combine(today - timedelta(days=days), datetime.min.time()).replace(hour=10)
+    return timezone.make_aware(moment)
