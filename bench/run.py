@@ -12,7 +12,11 @@ scale. Results go to bench/results/latest.json.
 
 The actieplan pages (see bench/actieplan.py) grow with the rest: assessments of 10 → 60
 requirements (the overview; the answer page of one area of six; an answer page with all of them in
-one area) and an action plan of 20 → 200 actions. Figures and what they say: docs/benchmarks.md.
+one area) and an action plan of 20 → 200 actions. The speak-up inbox (see bench/speakup.py) grows
+from 100 to 10,000 reports of one channel, read by their handler; after the table, a report is
+submitted to the public intake N times with the production Argon2id limits, and the time of the
+whole request is split into the key derivation and the rest (budget: p95 ≤ 300 ms). Figures and
+what they say: docs/benchmarks.md.
 
 No test asserts on these numbers: timing is for people to read, not for CI to flake on.
 """
@@ -31,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bench.actieplan import Actieplan
+    from bench.speakup import Speakup
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -44,6 +49,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--people", type=int, default=300, help="members added to the organisation at scale")
     parser.add_argument("--requirements", type=int, default=60, help="requirements of the assessments at scale")
     parser.add_argument("--actions", type=int, default=200, help="actions of the plan at scale")
+    parser.add_argument("--reports", type=int, default=10_000, help="speak-up reports in the inbox at scale")
+    parser.add_argument("--submits", type=int, default=30, help="speak-up reports submitted (Argon2id each)")
     return parser.parse_args()
 
 
@@ -159,8 +166,10 @@ def measure_all(clients: dict[str, Any], pages: dict[str, str], requests: int) -
     return results
 
 
-def pages_for(slug: str, actieplan: "Actieplan") -> dict[str, Callable[[], str]]:
+def pages_for(slug: str, actieplan: "Actieplan", speakup: "Speakup") -> dict[str, Callable[[], str]]:
     from django.urls import reverse
+
+    from bench.speakup import inbox_url as speakup_inbox_url
 
     partner = actieplan.partner.slug
     return {
@@ -179,6 +188,8 @@ def pages_for(slug: str, actieplan: "Actieplan") -> dict[str, Callable[[], str]]
             "assessments:assessment_answer", kwargs={"slug": partner, "code": actieplan.one_area.code}
         ),
         "plan": lambda: reverse("actions:plan", kwargs={"slug": slug, "code": actieplan.plan.code}),
+        # The channel's handler (an integrity officer, key unlocked) reads the metadata of the reports.
+        "inbox": speakup_inbox_url(speakup),
     }
 
 
@@ -199,7 +210,8 @@ def print_table(small: dict[str, Any], scaled: dict[str, Any], sizes: dict[str, 
     print(
         f"Samen bench — {sizes['requests']} requests per page; scaled = +{sizes['partners']} partners, "
         f"+{sizes['people']} people, {sizes['small_requirements']} → {sizes['requirements']} requirements, "
-        f"{sizes['small_actions']} → {sizes['actions']} actions"
+        f"{sizes['small_actions']} → {sizes['actions']} actions, {sizes['small_reports']} → {sizes['reports']} "
+        "speak-up reports"
     )
     print(
         f"baseline (trivial view): p50 {small['baseline']['p50_ms']:.2f} ms, p95 {small['baseline']['p95_ms']:.2f} ms"
@@ -255,6 +267,7 @@ def main() -> int:
 
         from accounts.models import User
         from bench import actieplan as bench_actieplan
+        from bench import speakup as bench_speakup
 
         load_base_data()
         slug = "hulp-zonder-grenzen"
@@ -268,12 +281,17 @@ def main() -> int:
         partner_member.force_login(actieplan.answerer)
         clients = {"director": Client(), "answer": partner_member, "answer-1area": partner_member}
         clients["director"].force_login(director)
-        urls = resolve(pages_for(slug, actieplan))
+        speakup = bench_speakup.build(slug)
+        clients["inbox"] = speakup.client
+        urls = resolve(pages_for(slug, actieplan, speakup))
 
         small = measure_all(clients, urls, args.requests)
         scale_up(slug, args.partners, args.people)
         bench_actieplan.grow(actieplan, args.requirements, args.actions)
+        bench_speakup.grow(speakup, args.reports)
         scaled = measure_all(clients, urls, args.requests)
+        # At scale: the channel holds --reports reports when these arrive.
+        submit = bench_speakup.measure_submit(speakup, args.submits, trivial=clients["director"])
 
     sizes = {
         "requests": args.requests,
@@ -283,8 +301,15 @@ def main() -> int:
         "requirements": args.requirements,
         "small_actions": bench_actieplan.SMALL_ACTIONS,
         "actions": args.actions,
+        "small_reports": bench_speakup.SMALL_REPORTS,
+        "reports": args.reports,
+        "submits": args.submits,
     }
     flags = print_table(small, scaled, sizes)
+    submit_flags = bench_speakup.print_submit(submit)
+    for flag in submit_flags:
+        print(f"FLAG {flag}")
+    flags += submit_flags
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -296,6 +321,7 @@ def main() -> int:
                 "sizes": sizes,
                 "demo_size": small,
                 "scaled": scaled,
+                "speakup_submit": submit,
                 "flags": flags,
             },
             indent=2,
