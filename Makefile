@@ -8,7 +8,6 @@ STAMP := $(VENV)/.installed
 .PHONY: run setup install test test-fast lint typecheck bench vendor messages translations demo worker clean
 
 run: setup
-	@DEBUG=1 $(MANAGE) demo --print-logins --verbosity 0
 	@echo "Serving Samen on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
@@ -16,7 +15,7 @@ run: setup
 setup: install translations
 	DEBUG=1 $(MANAGE) migrate --no-input
 	DEBUG=1 $(MANAGE) load_framework
-	DEBUG=1 $(MANAGE) demo
+	DEBUG=1 $(MANAGE) demo --print-logins
 
 install: $(STAMP)
 
