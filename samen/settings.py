@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "actions",
     "assessments",
     "speakup",
+    "guide",
+    "roadmap",
+    "agreements",
+    "health",
 ]
 
 MIDDLEWARE = [

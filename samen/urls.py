@@ -13,6 +13,10 @@ urlpatterns = [
     path("o/<slug:slug>/assessments/", include("assessments.urls")),
     path("o/<slug:slug>/speak-up/", include("speakup.urls")),
     path("speak-up/", include("speakup.public_urls")),
+    path("o/<slug:slug>/guide/", include("guide.urls")),
+    path("o/<slug:slug>/roadmap/", include("roadmap.urls")),
+    path("o/<slug:slug>/agreements/", include("agreements.urls")),
+    path("o/<slug:slug>/health/", include("health.urls")),
     path("framework/", include("framework.urls")),
     path("operators/", admin.site.urls),
 ]
