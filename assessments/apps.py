@@ -7,7 +7,11 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
 
     def ready(self) -> None:
+        from assessments import dashboard
+        from organisations import dashboard as overview
         from organisations import subjects
+
+        overview.register("assessments", template="assessments/_dashboard_card.html", context=dashboard.card, order=10)
 
         # A final assessment shared as a due-diligence passport: "assessment:<code>".
         subjects.register(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from audit.models import Entry
+from organisations import dashboard as overview_cards
 from organisations.access import get_membership, require_admin
 from organisations.forms import ProfileForm
 from organisations.models import Invitation, Membership, Partnership
@@ -67,6 +68,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "people_count": people_count,
             "pending": pending,
             "pending_count": pending_count,
+            "cards": overview_cards.cards_for(membership),
         },
     )
 
