@@ -1,5 +1,8 @@
 """The assessment workflow: request → answer (area by area) → submit → review → return or finalise."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from django import forms
@@ -10,6 +13,8 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,9 +22,9 @@ from actions.models import ActionPlan
 from assessments.access import SHARED, AssessmentAccess, get_assessment_for_user, require
 from assessments.forms import AreaAnswerForm, RequestForm, ReviewForm, field_names
 from assessments.models import Acceptance, Answer, Assessment, Evidence, ReviewComment, Status
-from assessments.report import build_report, requirements_of
+from assessments.report import build_report
 from audit.models import Event, record
-from framework.models import MaturityLevel, Requirement
+from framework.models import AnswerOption, MaturityLevel, Requirement
 from organisations.access import get_membership, require_manager
 from organisations.models import Organisation
 
@@ -153,7 +158,11 @@ def assessment_answer(request: HttpRequest, slug: str, code: UUID) -> HttpRespon
     if not assessment.is_open:
         return _closed(request, access)
     library = assessment.library
-    requirements = requirements_of(library)
+    requirements = list(
+        Requirement.objects.filter(library=library)
+        .select_related("area")
+        .order_by("area__order", "area__code", "order", "code")
+    )
     areas = []
     for requirement in requirements:
         if requirement.area not in areas:
@@ -162,22 +171,39 @@ def assessment_answer(request: HttpRequest, slug: str, code: UUID) -> HttpRespon
         raise Http404
     area = next((a for a in areas if a.code == (request.POST.get("area") or request.GET.get("area"))), areas[0])
     in_area = [r for r in requirements if r.area_id == area.pk]
+    # The choice questions' options in one query (a prefetch costs a queryset per requirement).
+    options: dict[int, list[AnswerOption]] = {}
+    choice_questions = [r.pk for r in in_area if r.answer_kind != Requirement.AnswerKind.MATURITY]
+    for option in AnswerOption.objects.filter(requirement__in=choice_questions).order_by("order", "code"):
+        options.setdefault(option.requirement_id, []).append(option)
     in_area_answers = assessment.answers.filter(organisation=side, requirement__in=in_area)
     in_area_answers = in_area_answers.select_related("answered_by")
     answers = {a.requirement_id: a for a in in_area_answers}
     levels = list(MaturityLevel.objects.filter(library=library).order_by("level"))
     evidence: dict[int, list[Evidence]] = {}
-    for item in Evidence.objects.filter(assessment=assessment, organisation=side, requirement__in=in_area):
+    evidence_items = list(Evidence.objects.filter(assessment=assessment, organisation=side, requirement__in=in_area))
+    for item in evidence_items:
         evidence.setdefault(item.requirement_id, []).append(item)
     answered = set(
         Answer.objects.filter(assessment=assessment, organisation=side).values_list("requirement__area", flat=True)
     )
+    # The reviewer's comments of the round that returned the assessment: one query, whatever their number.
+    returned = Returned.of(
+        assessment,
+        ReviewComment.objects.filter(assessment=assessment, round=assessment.round - 1).select_related(
+            "author", "organisation"
+        ),
+    )
+    area_of = {requirement.pk: requirement.area_id for requirement in requirements}
+    commented_areas = {area_of.get(pk) for pk in returned.by_requirement}
 
     if request.method == "POST":
-        form = AreaAnswerForm(request.POST, request.FILES, requirements=in_area, answers=answers, levels=levels)
+        form = AreaAnswerForm(
+            request.POST, request.FILES, requirements=in_area, answers=answers, levels=levels, options=options
+        )
         if form.is_valid():
             with transaction.atomic():
-                changed = _save_area(request, form, assessment, side, in_area, answers)
+                changed = _save_area(request, form, assessment, side, in_area, answers, options)
             if changed:
                 messages.success(request, _("Saved."))
             index = areas.index(area)
@@ -188,12 +214,26 @@ def assessment_answer(request: HttpRequest, slug: str, code: UUID) -> HttpRespon
             return redirect(_answer_url(slug, assessment, area.code))
         status = 400
     else:
-        form = AreaAnswerForm(requirements=in_area, answers=answers, levels=levels)
+        form = AreaAnswerForm(requirements=in_area, answers=answers, levels=levels, options=options)
         status = 200
     rows = form.rows()
+    # Evidence links and "last answered" lines made here: a {% url %} or {% blocktranslate %} per
+    # requirement is a good part of a 60-requirement page.
+    placeholder = str(UUID(int=0))
+    download = reverse(
+        "assessments:evidence_download", kwargs={"slug": side.slug, "code": assessment.code, "evidence": placeholder}
+    )
+    for item in evidence_items:
+        item.download_url = download.replace(placeholder, str(item.code))  # type: ignore[attr-defined]
     for row in rows:
-        row["evidence_files"] = evidence.get(row["requirement"].pk, [])
-        row["answered"] = answers.get(row["requirement"].pk)
+        row.evidence_files = evidence.get(row.requirement.pk, [])
+        row.answered = answers.get(row.requirement.pk)
+        if row.answered is not None and row.answered.answered_by is not None:
+            row.answered_note = _("Last answered by %(name)s, %(date)s") % {
+                "name": row.answered.answered_by.display_name,
+                "date": date_format(localtime(row.answered.answered_at), "Y-m-d H:i"),
+            }
+        row.review_comments = returned.by_requirement.get(row.requirement.pk, [])
     return render(
         request,
         "assessments/answer.html",
@@ -202,14 +242,60 @@ def assessment_answer(request: HttpRequest, slug: str, code: UUID) -> HttpRespon
             "membership": access.membership,
             "assessment": assessment,
             "area": area,
-            "areas": [(a, a.pk in answered) for a in areas],
+            "areas": [(a, a.pk in answered, a.pk in commented_areas) for a in areas],
             "form": form,
             "rows": rows,
             "levels": levels,
             "is_last": areas[-1] == area,
+            "returned": returned,
         },
         status=status,
     )
+
+
+@dataclass
+class Returned:
+    """The review round that returned an open assessment: who returned it, when, and their comments.
+
+    Empty (false) for an assessment never returned. Comments are written in the round under review;
+    returning raises the assessment's round, so the returned round is the one before the current.
+    """
+
+    round: int = 0
+    by: str = ""
+    organisation: str = ""
+    at: datetime | None = None
+    general: list[ReviewComment] = field(default_factory=list)
+    by_requirement: dict[int, list[ReviewComment]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return self.round > 0
+
+    @property
+    def count(self) -> int:
+        return len(self.general) + sum(len(comments) for comments in self.by_requirement.values())
+
+    @classmethod
+    def of(cls, assessment: Assessment, comments: Iterable[ReviewComment]) -> "Returned":
+        """From `comments` (any rounds, authors and organisations loaded), those of the returned round."""
+        if assessment.round <= 1 or not assessment.is_open:
+            return cls()
+        returned = cls(round=assessment.round - 1)
+        latest = None
+        for comment in comments:
+            if comment.round != returned.round:
+                continue
+            if comment.requirement_id is None:
+                returned.general.append(comment)
+            else:
+                returned.by_requirement.setdefault(comment.requirement_id, []).append(comment)
+            if latest is None or (comment.created_at, comment.pk) >= (latest.created_at, latest.pk):
+                latest = comment
+        if latest is not None:
+            returned.at = latest.created_at
+            returned.by = latest.author.display_name if latest.author else ""
+            returned.organisation = latest.organisation.name
+        return returned
 
 
 def _answer_url(slug: str, assessment: Assessment, area_code: str) -> str:
@@ -225,8 +311,9 @@ def _save_area(
     side: Organisation,
     requirements: list[Requirement],
     answers: dict[int, Answer],
+    options: dict[int, list[AnswerOption]],
 ) -> int:
-    options = {o.pk: o for r in requirements for o in r.options.all()}
+    by_pk = {option.pk: option for of_requirement in options.values() for option in of_requirement}
     changed = 0
     for requirement in requirements:
         level, option_id, comment = form.value_for(requirement)
@@ -239,7 +326,7 @@ def _save_area(
                 organisation=side,
                 by=request.user,  # type: ignore[arg-type]
                 level=level,
-                option=options.get(option_id) if option_id else None,
+                option=by_pk.get(option_id) if option_id else None,
                 comment=comment,
                 existing=existing,
                 looked_up=True,
@@ -287,6 +374,11 @@ def assessment_submit(request: HttpRequest, slug: str, code: UUID) -> HttpRespon
         return _closed(request, access)
     report = build_report(assessment)
     missing = len(report.unanswered)
+    # The report holds every round's comments already: no query of its own.
+    returned = Returned.of(
+        assessment, [*report.general_comments, *(comment for row in report.rows for comment in row.comments)]
+    )
+    commented = [row for row in report.rows if row.requirement.pk in returned.by_requirement]
     other_missing = (
         sum(1 for row in report.rows if row.other is None) if assessment.is_mutual and assessment.requester else 0
     )
@@ -314,6 +406,8 @@ def assessment_submit(request: HttpRequest, slug: str, code: UUID) -> HttpRespon
             "missing": missing,
             "other_missing": other_missing,
             "error": error,
+            "returned": returned,
+            "commented": commented,
         },
         status=400 if error else 200,
     )
