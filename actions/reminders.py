@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.tasks import send_email
@@ -75,7 +75,9 @@ def send_action_reminders(today: date) -> Reminded:
         owner: User = items[0][0].owner  # type: ignore[assignment]
         with translation.override(owner.language):
             body = render_to_string("actions/email/reminder.txt", {"owner": owner, "items": items, "today": today})
-            subject = _("Samen: %(count)s overdue action(s)") % {"count": len(items)}
+            subject = ngettext("Samen: %(count)s overdue action", "Samen: %(count)s overdue actions", len(items)) % {
+                "count": len(items)
+            }
         send_email.enqueue(to=[owner.email], subject=subject, body=body)
         result.owners += 1
         result.actions += len(items)

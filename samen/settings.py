@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "django_countries",  # its Dutch country names
     "samen",
     "audit",
     "accounts",

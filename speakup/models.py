@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from framework.models import ViolationType
 from organisations.models import Alliance, Organisation
@@ -139,7 +140,7 @@ class Anonymity(models.TextChoices):
 class Status(models.TextChoices):
     NEW = "new", _("New")
     ACKNOWLEDGED = "acknowledged", _("Receipt acknowledged")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("status of a report", "In progress")
     CLOSED = "closed", _("Closed")
 
 

@@ -525,6 +525,7 @@ def assessment_plan(request: HttpRequest, slug: str, code: UUID) -> HttpResponse
                 "membership": access.membership,
                 "assessment": assessment,
                 "report": report,
+                "action_count": len(report.gaps) + len(report.unanswered),
                 "existing": existing,
             },
         )

@@ -88,6 +88,8 @@ def test_request_answer_return_resubmit_finalise_plan(people, partner, baseline)
 
     # The action plan: owned by the funder, co-owned by the partner, an action per gap.
     answered_below = assessment.answers.filter(level__lt=baseline.target_level).count()
+    confirm = people.client("manager").get(url("assessment_plan", people.org, assessment))
+    assert confirm.context["action_count"] == answered_below > 0
     response = people.client("manager").post(url("assessment_plan", people.org, assessment))
     plan = ActionPlan.objects.get()
     assert response.url.endswith(f"/plans/{plan.code}/")
