@@ -4,7 +4,7 @@ returns it once → the partner resubmits → final → a co-owned action plan f
 from actions.models import Action, ActionPlan
 from assessments.models import Assessment, ReviewComment, Status
 from framework.models import Requirement
-from tests.assessments.helpers import answer_all, url
+from tests.assessments.helpers import answer_all, make_final, request_of, url
 
 
 def test_request_answer_return_resubmit_finalise_plan(people, partner, baseline):
@@ -89,7 +89,7 @@ def test_request_answer_return_resubmit_finalise_plan(people, partner, baseline)
     # The action plan: owned by the funder, co-owned by the partner, an action per gap.
     answered_below = assessment.answers.filter(level__lt=baseline.target_level).count()
     confirm = people.client("manager").get(url("assessment_plan", people.org, assessment))
-    assert confirm.context["action_count"] == answered_below > 0
+    assert confirm.context["action_count"] == answered_below
     response = people.client("manager").post(url("assessment_plan", people.org, assessment))
     plan = ActionPlan.objects.get()
     assert response.url.endswith(f"/plans/{plan.code}/")
@@ -98,3 +98,13 @@ def test_request_answer_return_resubmit_finalise_plan(people, partner, baseline)
     # Asking twice gives the same plan, not a second one.
     people.client("manager").post(url("assessment_plan", people.org, assessment))
     assert ActionPlan.objects.count() == 1
+
+
+def test_making_the_plan_says_how_many_actions_it_starts_with(people, partner, baseline, english):
+    assessment = request_of(people, partner, baseline)
+    answer_all(assessment, partner.org, partner.member, level=1)
+    make_final(assessment)
+    page = people.client("manager").get(url("assessment_plan", people.org, assessment))
+    gaps = baseline.requirements.count()
+    assert page.context["action_count"] == gaps
+    assert f"It starts with {gaps} actions" in page.content.decode()
