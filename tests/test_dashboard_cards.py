@@ -67,3 +67,31 @@ def test_cards_cost_a_fixed_number_of_queries(people):
     with CaptureQueriesContext(connection) as after:
         overview(people)
     assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
+
+
+def test_handlers_see_counts_of_their_reports_and_others_no_card(people):
+    from speakup.models import Channel, ChannelHandler, Report, ReportKey
+
+    channel = Channel.objects.create(organisation=people.org, slug="hulp-meldpunt")
+    ChannelHandler.objects.create(channel=channel, user=people.officer)
+    assert "0 waiting for acknowledgement" in overview(people, "officer").content.decode()
+
+    from speakup.models import HandlerGrant
+
+    for days_ago in (1, 10):
+        report = Report.objects.create(
+            channel=channel,
+            organisation=people.org,
+            receipt_lookup=f"lookup-{days_ago}",
+            reporter_public_key=b"k" * 32,
+            content=b"sealed",
+            key_version=1,
+            created_on=timezone.localdate() - timedelta(days=days_ago),
+        )
+        key = ReportKey.objects.create(report=report, version=1, public_key=b"p" * 32, for_reporter=b"s")
+        HandlerGrant.objects.create(report_key=key, user=people.officer, sealed=b"g")
+
+    page = overview(people, "officer").content.decode()
+    assert "Reports to handle" in page
+    assert "2 waiting for acknowledgement" in page and "1 past the 7 days" in page
+    assert "Reports to handle" not in overview(people, "admin").content.decode()  # not a handler: no card
