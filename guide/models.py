@@ -1,0 +1,161 @@
+"""The guide (handreiking): framework pages loaded from content files, and organisations' own pages.
+
+Framework pages (`GuidePage`) are bilingual Markdown kept in framework/content/guide/ and reach the
+database only through `manage.py load_framework` (see guide/loader.py). An organisation's own pages
+(`OrganisationPage`) are written in one language through a form, are visible to its members, and
+reach other organisations only through a consent with the subject "guide:<code>".
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from framework.models import Bilingual, ContentQuerySet
+from organisations.models import Consent, Organisation, Role
+
+# Roles that write their organisation's own guide pages.
+WRITING_ROLES = {Role.ADMIN, Role.OFFICER, Role.MANAGER}
+SUBJECT_KIND = "guide"
+
+
+class GuideSection(Bilingual):
+    """A chapter of the guide; the table of contents (guide/_sections.yaml) lists its pages in order."""
+
+    code = models.SlugField(max_length=80, unique=True)
+    order = models.PositiveIntegerField(default=0)
+    title_nl = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200)
+    intro_nl = models.TextField(blank=True)
+    intro_en = models.TextField(blank=True)
+    pages = models.JSONField(default=list, help_text="Slugs of its pages, in order")
+    retired = models.BooleanField(default=False)
+    source = models.CharField(max_length=200)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.localised("title")
+
+    @property
+    def intro(self) -> str:
+        return self.localised("intro")
+
+
+class GuidePageQuerySet(ContentQuerySet["GuidePage"]):
+    def search(self, q: str) -> "GuidePageQuerySet":
+        """Pages whose title, summary or text contains `q`, in either language (plain icontains)."""
+        found = Q()
+        for field in ("title", "summary", "body"):
+            for lang in ("nl", "en"):
+                found |= Q(**{f"{field}_{lang}__icontains": q})
+        return self.filter(found)
+
+
+class GuidePage(Bilingual):
+    slug = models.SlugField(max_length=80, unique=True)
+    section = models.ForeignKey(GuideSection, on_delete=models.PROTECT, related_name="guide_pages")
+    order = models.PositiveIntegerField(default=0)
+    version = models.CharField(max_length=40)
+    title_nl = models.CharField(max_length=200)
+    title_en = models.CharField(max_length=200)
+    summary_nl = models.TextField()
+    summary_en = models.TextField()
+    body_nl = models.TextField(help_text="Markdown")
+    body_en = models.TextField(help_text="Markdown")
+    related_glossary = models.JSONField(default=list, blank=True)
+    related_taxonomy = models.JSONField(default=list, blank=True)
+    related_library = models.JSONField(default=list, blank=True, help_text="'library' or 'library/requirement'")
+    retired = models.BooleanField(default=False)
+    source = models.CharField(max_length=200)
+
+    objects = GuidePageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section__order", "order", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def url(self, org_slug: str) -> str:
+        return reverse("guide:page", kwargs={"slug": org_slug, "page": self.slug})
+
+    @property
+    def title(self) -> str:
+        return self.localised("title")
+
+    @property
+    def title_other(self) -> str:
+        return self.other_language("title")
+
+    @property
+    def summary(self) -> str:
+        return self.localised("summary")
+
+    @property
+    def body(self) -> str:
+        return self.localised("body")
+
+
+class OrganisationPageQuerySet(models.QuerySet["OrganisationPage"]):
+    def visible_to(self, viewer: Organisation) -> "OrganisationPageQuerySet":
+        """The viewer's own pages and the pages other organisations share with it by an active consent.
+
+        Two queries whatever the numbers: the consents, then the pages. A consent covers only a page
+        of the organisation that gave it.
+        """
+        shared = (
+            Consent.objects.granting(viewer)
+            .exclude(organisation=viewer)
+            .filter(subject__startswith=f"{SUBJECT_KIND}:")
+            .values_list("organisation_id", "subject")
+        )
+        granted = Q(organisation=viewer)
+        for owner_id, subject in shared:
+            try:
+                code = uuid.UUID(subject.partition(":")[2])
+            except ValueError:
+                continue
+            granted |= Q(organisation_id=owner_id, code=code)
+        return self.filter(granted)
+
+    def search(self, q: str) -> "OrganisationPageQuerySet":
+        return self.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q))
+
+
+class OrganisationPage(models.Model):
+    """A page an organisation writes for its own people (its procedures, contacts, local agreements)."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="guide_pages")
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=400, blank=True)
+    body = models.TextField(help_text="Markdown")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = OrganisationPageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        indexes = [models.Index(fields=["organisation", "title"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def subject(self) -> str:
+        """What a consent that shares this page names."""
+        return f"{SUBJECT_KIND}:{self.code}"
