@@ -10,17 +10,12 @@ figures minus the other organisations' would give its few people away.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from django.db.models import Count
 
 from health.dimensions import Dimension, all_dimensions
 from health.models import MIN_RESPONDENTS, SCORE, Answered, Colour, Rating, Round, Schedule
-
-
-class Named(Protocol):
-    pk: Any
-    name: str
 
 
 @dataclass
@@ -100,7 +95,7 @@ class Results:
 
 
 def summarise(
-    organisations: Sequence[Named],
+    organisations: Sequence[Any],
     respondents: dict[Any, int],
     counts: Iterable[tuple[Any, str, str, int]],
     comments: Iterable[tuple[Any, str, str]] = (),
@@ -137,7 +132,7 @@ def summarise(
     return Results(sides, rows)
 
 
-def round_results(round: Round, organisations: Sequence[Named]) -> Results:
+def round_results(round: Round, organisations: Sequence[Any]) -> Results:
     """A round's results: three queries, whatever the number of answers."""
     respondents = dict(
         Answered.objects.filter(round=round)
@@ -169,7 +164,7 @@ class Trend:
     series: list[tuple[Any, list[float | None]]]
 
 
-def trend(schedule: Schedule, organisations: Sequence[Named]) -> Trend:
+def trend(schedule: Schedule, organisations: Sequence[Any]) -> Trend:
     """The closed rounds' scores per organisation: three queries, whatever the number of rounds."""
     rounds = list(Round.objects.filter(schedule=schedule, closed_at__isnull=False).order_by("number"))
     respondents = {
