@@ -21,7 +21,7 @@ DONE_COLOUR, OPEN_COLOUR = "#14532d", "#b35c00"
 # The guide app (written alongside) owns its pages; the roadmap only links to them. Its model and URL
 # are named here, in one place, rather than imported: the guide is a peer feature app, and a step
 # must render (without the link) when the guide or the page is not there.
-GUIDE_MODEL = ("guide", "Page")
+GUIDE_MODEL = ("guide", "GuidePage")
 GUIDE_URL = "guide:page"
 
 
@@ -117,7 +117,7 @@ def guide_links(slugs: list[str], organisation: Organisation) -> list[tuple[str,
         model: type[Model] = apps.get_model(*GUIDE_MODEL)
     except LookupError:
         return []
-    pages = {getattr(p, "slug", ""): p for p in model._default_manager.filter(slug__in=slugs)}
+    pages = {p.slug: p for p in model._default_manager.filter(slug__in=slugs, retired=False)}  # type: ignore[attr-defined]
     links = []
     for slug in slugs:
         page = pages.get(slug)
