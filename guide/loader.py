@@ -34,7 +34,7 @@ checks every stored link afterwards, and the tests run it on the shipped content
 
 from typing import Any
 
-from framework.loader import Changes, Document, Mapping, register, retire_missing, upsert
+from framework.loader import Changes, ContentError, Document, Mapping, register, retire_missing, upsert
 from guide import markdown
 
 LANGUAGES = ("nl", "en")
@@ -119,17 +119,19 @@ def check_links(doc: Document, body: str, first_line: int, lang: str, known: dic
     """Refuse a link that is not allowed or points at nothing; `known[kind]` None means: not checkable now."""
     for number, text in enumerate(body.splitlines()):
         if text.startswith("# "):
-            raise doc.error(f"line {first_line + number} ({lang}): use '##' and below; the title is the page heading")
+            raise ContentError(
+                f"{doc.name}, line {first_line + number} ({lang}): use '##' and below; the title is the page heading"
+            )
     for link in markdown.links(body):
-        where = f"line {first_line + link.line - 1} ({lang})"
+        where = f"{doc.name}, line {first_line + link.line - 1} ({lang})"
         if not link.is_allowed:
             kinds = ", ".join(f"{k}:" for k in markdown.LINK_KINDS)
-            raise doc.error(f"{where}: link '{link.href}' is not allowed (use http(s), mailto, or {kinds})")
+            raise ContentError(f"{where}: link '{link.href}' is not allowed (use http(s), mailto, or {kinds})")
         if not link.is_internal:
             continue
         targets = known[link.kind]
         if targets is not None and link.target not in targets:
-            raise doc.error(f"{where}: broken link '{link.href}': no {link.kind} entry '{link.target}'")
+            raise ContentError(f"{where}: broken link '{link.href}': no {link.kind} entry '{link.target}'")
 
 
 def known_targets(extra_pages: set[str] | None = None) -> dict[str, set[str] | None]:

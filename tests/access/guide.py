@@ -39,7 +39,10 @@ def framework_page(world):
 
 def own_page(world):
     page = OrganisationPage.objects.create(
-        organisation=world.org, title="Our confidential advisers", body="Call **Anna**.\n", created_by=world.people.admin
+        organisation=world.org,
+        title="Our confidential advisers",
+        body="Call **Anna**.\n",
+        created_by=world.people.admin,
     )
     return {"slug": world.org.slug, "code": page.code}
 
