@@ -45,7 +45,9 @@ class ActionPlan(models.Model):
     class Source(models.TextChoices):
         MANUAL = "manual", _("Started by hand")
         ASSESSMENT = "assessment", _("Assessment")
-        # Later issues add: HEALTH_CHECK = "health_check", SESSION = "session", CASE = "case".
+        ROADMAP = "roadmap", _("Integrity roadmap")
+        HEALTH_CHECK = "health_check", _("Partnership health check")
+        # Later issues add: SESSION = "session", CASE = "case".
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="action_plans")
