@@ -83,20 +83,20 @@ def load_sections(doc: Document) -> Changes:
     }
     retire_missing(GuideSection.objects.all(), by_code, "code", "section", changes)
     # Pages already loaded follow the table of contents: their section and order, or retirement.
-    for page in GuidePage.objects.all():
-        section_code = seen_pages.get(page.slug)
+    for row in GuidePage.objects.all():
+        section_code = seen_pages.get(row.slug)
         if section_code is None:
-            if not page.retired:
-                page.retired = True
-                page.save(update_fields=["retired"])
-                changes.retired.append(f"page {page.slug}")
+            if not row.retired:
+                row.retired = True
+                row.save(update_fields=["retired"])
+                changes.retired.append(f"page {row.slug}")
             continue
         section = by_code[section_code]
-        order = section.pages.index(page.slug) + 1
-        if page.section_id != section.pk or page.order != order:
-            page.section, page.order = section, order
-            page.save(update_fields=["section", "order"])
-            changes.updated.append(f"page {page.slug}")
+        order = section.pages.index(row.slug) + 1
+        if row.section_id != section.pk or row.order != order:
+            row.section, row.order = section, order
+            row.save(update_fields=["section", "order"])
+            changes.updated.append(f"page {row.slug}")
     return changes
 
 

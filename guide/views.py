@@ -39,10 +39,9 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     viewer = membership.organisation
     q = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
-    pages = GuidePage.objects.active().select_related("section")
     own = OrganisationPage.objects.visible_to(viewer).select_related("organisation")
+    pages = (GuidePage.objects.search(q) if q else GuidePage.objects.all()).active().select_related("section")
     if q:
-        pages = pages.search(q)
         own = own.search(q)
     sections = list(GuideSection.objects.active())
     by_section: dict[int, list[GuidePage]] = {s.pk: [] for s in sections}
