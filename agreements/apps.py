@@ -5,12 +5,25 @@ class AgreementsConfig(AppConfig):
     name = "agreements"
 
     def ready(self) -> None:
+        from django.urls import reverse
+        from django.utils.translation import gettext_lazy as _
+
         from agreements import (
             dashboard,
             loader,  # noqa: F401 - registers the `agreement_clauses` kind
         )
         from organisations import dashboard as overview
+        from organisations import partnership_links
 
         overview.register(
             "agreements_due", template="agreements/_dashboard_card.html", context=dashboard.card, order=60
+        )
+        partnership_links.register(
+            "agreements",
+            label=_("Integrity agreements of this partnership"),
+            url=lambda membership, partnership: reverse(
+                "agreements:partnership_agreements",
+                kwargs={"slug": membership.organisation.slug, "code": partnership.code},
+            ),
+            order=10,
         )

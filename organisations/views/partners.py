@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from audit.models import Event, record
+from organisations import partnership_links
 from organisations.access import get_membership, get_partnership, require_manager
 from organisations.emails import send_invitation
 from organisations.forms import (
@@ -196,6 +197,7 @@ def partnership(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
             "recorded_here": item.organisation_id == membership.organisation_id,
             "can_invite": can_invite,
             "pending_invitation": pending_invitation,
+            "links": partnership_links.links_for(membership, item),
         },
     )
 

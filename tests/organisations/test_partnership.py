@@ -95,3 +95,13 @@ def test_a_manager_of_the_partner_does_not_see_the_delete_button(people):
     content = client.get(url("partnership", people.other_org, code=item.code)).content.decode()
     assert url("partnership_edit", people.other_org, code=item.code) in content
     assert url("partnership_delete", people.other_org, code=item.code) not in content
+
+
+def test_the_partnership_page_links_to_its_agreements_and_to_a_health_check_for_managers(people):
+    item = partnership(people.org, partner_org("Lira Women Together", country="UG"))
+    page_url = url("partnership", people.org, code=item.code)
+    manager = people.client("manager").get(page_url).content.decode()
+    assert f"/o/hulp/agreements/partnership/{item.code}/" in manager
+    assert f"/o/hulp/health/new/?partnership={item.code}" in manager
+    member = people.client("member").get(page_url).content.decode()
+    assert "/o/hulp/health/new/" not in member
