@@ -14,8 +14,8 @@ entry, then writes. All files load in one transaction, so a bad file changes not
 bytes did not change since the last load (same sha256) is skipped. Entries that disappear from a file are retired, never
 deleted.
 
-Known limit: glossary `related:` terms must be defined in the same glossary file, so that the
-order in which files load never matters.
+Files load by stage (see `register`), then by name. Known limit: glossary `related:` terms must be
+defined in the same glossary file.
 """
 
 import hashlib
@@ -130,13 +130,17 @@ class Result:
 
 Loader = Callable[[Document], Changes]
 LOADERS: dict[str, Loader] = {}
+# Kinds that point at other kinds load after them: stage 0 (taxonomy, glossary, libraries…) first,
+# then stage 1 (guide pages, which link to those), then stage 2 (what links to guide pages).
+STAGES: dict[str, int] = {}
 
 
-def register(kind: str) -> Callable[[Loader], Loader]:
+def register(kind: str, *, stage: int = 0) -> Callable[[Loader], Loader]:
     def decorator(func: Loader) -> Loader:
         if kind in LOADERS and LOADERS[kind] is not func:
             raise ValueError(f"A loader for kind '{kind}' is already registered")
         LOADERS[kind] = func
+        STAGES[kind] = stage
         return func
 
     return decorator
@@ -178,7 +182,9 @@ def load_all(directory: Path = CONTENT_DIR, *, force: bool = False) -> list[Resu
     """
     from framework.models import LoadedFile
 
-    documents = [parse(path, directory) for path in content_files(directory)]
+    documents = sorted(
+        (parse(path, directory) for path in content_files(directory)), key=lambda doc: (STAGES[doc.kind], doc.name)
+    )
     if not documents:
         raise ContentError(f"No content files (*.yaml) found under {directory}")
     known = {f.name: f for f in LoadedFile.objects.all()}

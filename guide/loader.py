@@ -48,7 +48,7 @@ def _list(doc: Document, entry: dict[str, Any], key: str) -> list[str]:
     return [v.strip() for v in value]
 
 
-@register("guide_sections")
+@register("guide_sections", stage=1)
 def load_sections(doc: Document) -> Changes:
     from guide.models import GuidePage, GuideSection
 
@@ -154,7 +154,7 @@ def known_targets(extra_pages: set[str] | None = None) -> dict[str, set[str] | N
     }
 
 
-@register("guide_page")
+@register("guide_page", stage=1)
 def load_page(doc: Document) -> Changes:
     from guide.models import GuidePage, GuideSection
 

@@ -79,7 +79,8 @@ def page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
         .only("slug", "title_nl", "title_en", "section_id", "order")
     }
     siblings = [section_pages[s] for s in found.section.pages if s in section_pages]
-    index = next(i for i, p in enumerate(siblings) if p.slug == found.slug)
+    # A page its section no longer lists (retired from the table of contents) has no neighbours.
+    index = next((i for i, p in enumerate(siblings) if p.slug == found.slug), None)
     requirement_codes = [c for c in found.related_library if "/" in c]
     library_codes = [c for c in found.related_library if "/" not in c]
     requirements = Requirement.objects.filter(
@@ -96,8 +97,8 @@ def page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
             "page": found,
             "html": markdown.render(found.body, slug),
             "other_lang": other_content_language(),
-            "previous": siblings[index - 1] if index > 0 else None,
-            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+            "previous": siblings[index - 1] if index is not None and index > 0 else None,
+            "next": siblings[index + 1] if index is not None and index + 1 < len(siblings) else None,
             "terms": GlossaryTerm.objects.filter(slug__in=found.related_glossary),
             "types": ViolationType.objects.filter(code__in=found.related_taxonomy),
             "subtypes": ViolationSubtype.objects.filter(code__in=found.related_taxonomy).select_related("type"),

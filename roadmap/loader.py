@@ -141,7 +141,7 @@ def parse_roadmap(doc: Document) -> dict[str, Any]:
     }
 
 
-@register("roadmap")
+@register("roadmap", stage=2)
 def load_roadmap(doc: Document) -> Changes:
     from roadmap.models import Block, Phase, Roadmap, Step
 

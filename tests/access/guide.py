@@ -19,20 +19,24 @@ def slug(world):
 
 
 def framework_page(world):
-    section = GuideSection.objects.create(
-        code="partnerships", title_nl="Partnerschappen", title_en="Partnerships", pages=["agree"], source="t.yaml"
+    # get_or_create: the browser test walks every row in one database, and may have loaded the shipped guide.
+    section, _created = GuideSection.objects.get_or_create(
+        code="partnerships",
+        defaults={"title_nl": "Partnerschappen", "title_en": "Partnerships", "pages": ["agree"], "source": "t.yaml"},
     )
-    GuidePage.objects.create(
+    GuidePage.objects.get_or_create(
         slug="agree",
-        section=section,
-        version="1.0",
-        title_nl="Afspraken",
-        title_en="Agreements",
-        summary_nl="Wat je afspreekt.",
-        summary_en="What to agree.",
-        body_nl="## Afspraken\n",
-        body_en="## Agreements\n",
-        source="guide/agree.yaml",
+        defaults={
+            "section": section,
+            "version": "1.0",
+            "title_nl": "Afspraken",
+            "title_en": "Agreements",
+            "summary_nl": "Wat je afspreekt.",
+            "summary_en": "What to agree.",
+            "body_nl": "## Afspraken\n",
+            "body_en": "## Agreements\n",
+            "source": "guide/agree.yaml",
+        },
     )
     return {"slug": world.org.slug, "page": "agree"}
 

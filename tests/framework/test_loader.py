@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management.base import CommandError
 
-from framework.loader import LOADERS, Changes, Document
+from framework.loader import LOADERS, STAGES, Changes, Document
 from framework.models import GlossaryTerm, LoadedFile, ViolationSubtype, ViolationType
 from tests.framework.conftest import load
 
@@ -342,6 +342,7 @@ def test_later_issues_add_a_kind_by_registering_a_loader(db, tmp_path, monkeypat
         return Changes(created=[f"playbook {doc.data['code']}"])
 
     monkeypatch.setitem(LOADERS, "playbook", load_playbook)
+    monkeypatch.setitem(STAGES, "playbook", 0)
     write(tmp_path, "playbooks/fraud.yaml", "kind: playbook\nversion: 3\ncode: fraud\n")
 
     output = load(tmp_path, verbosity=2)
