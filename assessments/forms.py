@@ -1,21 +1,20 @@
 """Forms of the assessments app: they validate and normalise; views assign and save."""
 
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Answer, Assessment, Evidence, Rating, ReviewComment, check_evidence
+from assessments.models import Answer, Assessment, Evidence, Rating, ReviewComment
 from framework.models import AnswerOption, AssessmentLibrary, MaturityLevel, Requirement
 from organisations.forms import ConsentForm
 from organisations.models import Organisation, Partnership
+from samen.evidence import sniff
 
 LEVELS = range(0, 6)
 
@@ -251,23 +250,6 @@ class AreaAnswerForm(forms.Form):
         if requirement.answer_kind == Requirement.AnswerKind.MATURITY:
             return int(raw), None, comment
         return None, int(raw), comment
-
-
-def sniff(upload: UploadedFile) -> str:
-    """The content type of an uploaded evidence file, checked by its name, size and first bytes."""
-    name = upload.name or ""
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    zip_names = None
-    if head.startswith(b"PK\x03\x04") and (upload.size or 0) <= 50 * 1024 * 1024:
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                zip_names = archive.namelist()
-        except zipfile.BadZipFile:
-            zip_names = []
-        upload.seek(0)
-    return check_evidence(name, upload.size or 0, head, zip_names)
 
 
 class ReviewForm(forms.Form):

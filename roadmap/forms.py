@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The same file checks as assessment evidence (type by name and first bytes, size limit): one rule
 # for every file a member uploads.
-from assessments.forms import sniff
+from samen.evidence import sniff
 
 
 class DoneForm(forms.Form):
