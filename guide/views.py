@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import Event, record
 from framework.models import (
     AssessmentLibrary,
     GlossaryTerm,
@@ -206,21 +205,11 @@ def page_share(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     if request.method == "POST":
         form = ShareForm(request.POST, page=page, candidates=candidates)
         if form.is_valid():
-            consent = Consent(organisation=organisation, subject=page.subject, given_by=request.user)  # type: ignore[misc]
-            for name in ("scope", "to_organisation", "to_alliance", "valid_until"):
-                setattr(consent, name, form.cleaned_data[name])
-            consent.save()
-            record(
-                Event.CONSENT_GIVEN,
-                actor=request.user.email,  # type: ignore[union-attr]
-                organisation=slug,
-                target=consent.subject,
-                detail={
-                    "consent": str(consent.code),
-                    "scope": consent.scope,
-                    "to": consent.recipient_label,
-                    "until": consent.valid_until.isoformat() if consent.valid_until else None,
-                },
+            consent = Consent.give(
+                organisation=organisation,
+                subject=page.subject,
+                by=request.user,  # type: ignore[arg-type]
+                **{name: form.cleaned_data[name] for name in Consent.RECIPIENT_FIELDS},
             )
             messages.success(request, _("%(who)s can now read this page.") % {"who": consent.recipient_label})
             return redirect("guide:page_share", slug=slug, code=page.code)

@@ -9,7 +9,7 @@ import hashlib
 import secrets
 import uuid
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from audit.models import Event, record
 from organisations import subjects
 from organisations.identifiers import (
     normalise_identifier,
@@ -464,6 +465,27 @@ class Consent(models.Model):
         if self.revoked_at is not None:
             return False
         return self.valid_until is None or self.valid_until >= timezone.localdate()
+
+    # The form fields that say with whom and until when.
+    RECIPIENT_FIELDS = ("scope", "to_organisation", "to_alliance", "valid_until")
+
+    @classmethod
+    def give(cls, *, organisation: Organisation, subject: str, by: "User", **recipient: Any) -> "Consent":
+        """Record that `organisation` shares `subject` with the recipient, and write it to the audit log."""
+        consent = cls.objects.create(organisation=organisation, subject=subject, given_by=by, **recipient)
+        record(
+            Event.CONSENT_GIVEN,
+            actor=by.email,
+            organisation=organisation.slug,
+            target=subject,
+            detail={
+                "consent": str(consent.code),
+                "scope": consent.scope,
+                "to": consent.recipient_label,
+                "until": consent.valid_until.isoformat() if consent.valid_until else None,
+            },
+        )
+        return consent
 
     def revoke(self, by: "User") -> None:
         self.revoked_at = timezone.now()

@@ -14,7 +14,6 @@ from assessments.access import ASSESSED, SHARED, get_assessment_for_user, requir
 from assessments.forms import ShareForm
 from assessments.models import Acceptance, Assessment, Status
 from assessments.report import build_report
-from audit.models import Event, record
 from organisations.forms import search_candidates
 from organisations.models import Consent
 
@@ -35,21 +34,11 @@ def assessment_share(request: HttpRequest, slug: str, code: UUID) -> HttpRespons
     if request.method == "POST":
         form = ShareForm(request.POST, assessment=assessment, candidates=candidates)
         if form.is_valid():
-            consent = Consent(organisation=organisation, subject=assessment.subject, given_by=request.user)  # type: ignore[misc]
-            for name in ("scope", "to_organisation", "to_alliance", "valid_until"):
-                setattr(consent, name, form.cleaned_data[name])
-            consent.save()
-            record(
-                Event.CONSENT_GIVEN,
-                actor=request.user.email,  # type: ignore[union-attr]
-                organisation=slug,
-                target=consent.subject,
-                detail={
-                    "consent": str(consent.code),
-                    "scope": consent.scope,
-                    "to": consent.recipient_label,
-                    "until": consent.valid_until.isoformat() if consent.valid_until else None,
-                },
+            consent = Consent.give(
+                organisation=organisation,
+                subject=assessment.subject,
+                by=request.user,  # type: ignore[arg-type]
+                **{name: form.cleaned_data[name] for name in Consent.RECIPIENT_FIELDS},
             )
             messages.success(request, _("%(who)s can now see this assessment.") % {"who": consent.recipient_label})
             return redirect("assessments:assessment_share", slug=slug, code=assessment.code)

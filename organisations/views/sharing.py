@@ -53,21 +53,11 @@ def consent_add(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = ConsentForm(request.POST, organisation=organisation, candidates=candidates)
         if form.is_valid():
-            consent = Consent(organisation=organisation, given_by=request.user)  # type: ignore[misc]
-            for name in ("subject", "scope", "to_organisation", "to_alliance", "valid_until"):
-                setattr(consent, name, form.cleaned_data[name])
-            consent.save()
-            record(
-                Event.CONSENT_GIVEN,
-                actor=request.user.email,  # type: ignore[union-attr]
-                organisation=slug,
-                target=consent.subject,
-                detail={
-                    "consent": str(consent.code),
-                    "scope": consent.scope,
-                    "to": consent.recipient_label,
-                    "until": consent.valid_until.isoformat() if consent.valid_until else None,
-                },
+            consent = Consent.give(
+                organisation=organisation,
+                subject=form.cleaned_data["subject"],
+                by=request.user,  # type: ignore[arg-type]
+                **{name: form.cleaned_data[name] for name in Consent.RECIPIENT_FIELDS},
             )
             messages.success(request, _("You now share this with %(who)s.") % {"who": consent.recipient_label})
             return redirect("organisations:sharing", slug=slug)
