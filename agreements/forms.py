@@ -66,7 +66,7 @@ class AgreementForm(forms.Form):
         label=_("The parties take part in the Misconduct Disclosure Scheme"), required=False
     )
     audit = forms.ChoiceField(label=_("Audit rights"), widget=forms.RadioSelect)
-    audit_notice_days = _days(_("Days of notice before an audit"), 30, _("How long before a review it is announced."))
+    audit_notice_days = _days(_("Days of notice before an audit"), 30, _("How long before an audit it is announced."))
     termination = forms.ChoiceField(label=_("Termination for a serious breach"), widget=forms.RadioSelect)
     remedy_days = _days(
         _("Days to put a breach right"), 30, _("Only used when a party first gets time to put matters right.")
@@ -82,25 +82,37 @@ class AgreementForm(forms.Form):
     def __init__(self, *args: Any, kind: str, lead: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        lead_label = (
-            _("the lead of the alliance, %(lead)s")
-            if kind == "alliance"
-            else _("%(lead)s, who recorded the partnership")
-        ) % {"lead": lead}
+        alliance = kind == "alliance"
+        # Whole sentences per case: a translator cannot fit a pasted phrase into every sentence around it.
+        lead_options = {
+            "code_of_conduct": _("The code of the alliance's lead, %(lead)s")
+            if alliance
+            else _("The code of %(lead)s, which recorded the partnership"),
+            "reporting": _("The integrity officer of the alliance's lead, %(lead)s, handles it")
+            if alliance
+            else _("The integrity officer of %(lead)s, which recorded the partnership, handles it"),
+            "donor_notification": _("The alliance's lead, %(lead)s, notifies the donors of the joint activities")
+            if alliance
+            else _("%(lead)s, which recorded the partnership, notifies the donors of the joint activities"),
+            "audit": _("The alliance's lead, %(lead)s, may audit the others")
+            if alliance
+            else _("%(lead)s, which recorded the partnership, may audit the others"),
+        }
+        lead_option = {name: text % {"lead": lead} for name, text in lead_options.items()}
         choices = {
             "code_of_conduct": [
                 ("own", _("Each party's own code, the stricter norm applying where they differ")),
                 ("shared", _("A shared code (name it below)")),
-                ("lead", _("The code of %(who)s") % {"who": lead_label}),
+                ("lead", lead_option["code_of_conduct"]),
             ],
             "reporting": [
                 ("employer", _("The party that employs the person concerned handles it")),
                 ("joint", _("The parties' integrity officers handle it together")),
-                ("lead", _("The integrity officer of %(who)s handles it") % {"who": lead_label}),
+                ("lead", lead_option["reporting"]),
             ],
             "donor_notification": [
                 ("each", _("Each party notifies its own donors")),
-                ("lead", _("%(who)s notifies the donors of the joint activities") % {"who": lead_label}),
+                ("lead", lead_option["donor_notification"]),
             ],
             "sharing": [
                 ("notice", _("That a report was received and its kind, without names")),
@@ -108,8 +120,8 @@ class AgreementForm(forms.Form):
                 ("lessons", _("That, the outcome, and a yearly de-identified review of lessons")),
             ],
             "audit": [
-                ("mutual", _("Each party may review the others")),
-                ("lead", _("%(who)s may review the others") % {"who": lead_label}),
+                ("mutual", _("Each party may audit the others")),
+                ("lead", lead_option["audit"]),
                 ("independent", _("An independent auditor engaged by the parties together")),
             ],
             "termination": [

@@ -10,7 +10,7 @@ def test_both_parties_read_it(people, partner, clause_set, partnership):
     agreement = make(people, partnership, reporting="lead")
     page = people.client("viewer").get(url("agreement", "hulp", code=agreement.code)).content.decode()
     assert "Who handles a report about another party&#x27;s staff" in page
-    assert "The integrity officer of Hulp Zonder Grenzen, who recorded the partnership handles it" in page
+    assert "The integrity officer of Hulp Zonder Grenzen, which recorded the partnership, handles it" in page
     assert "passed without delay to the integrity officer of Hulp Zonder Grenzen" in page
     assert 'lang="en"' in page
     assert url("agreement_docx", "hulp", code=agreement.code) in page

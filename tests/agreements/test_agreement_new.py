@@ -17,7 +17,7 @@ def test_the_form_offers_the_choices_with_defaults(people, clause_set, partnersh
     assert form["purpose"].value() == "Shelters"
     assert form["code_of_conduct"].value() == "own"
     assert form["donor_days"].value() == 5
-    assert "The code of Hulp Zonder Grenzen, who recorded the partnership" in response.content.decode()
+    assert "The code of Hulp Zonder Grenzen, which recorded the partnership" in response.content.decode()
 
 
 def test_a_manager_draws_up_a_partnership_agreement(people, clause_set, partnership):
