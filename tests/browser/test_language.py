@@ -45,7 +45,7 @@ def test_language_switch_changes_the_text_and_is_remembered_at_next_login(people
     if not CATALOGUE.exists():
         pytest.skip("no Dutch catalogue yet (locale/nl/LC_MESSAGES/django.po): the text itself cannot change")
     # The Dutch words come from the catalogue, so this test does not pin one translator's choice.
-    for english_text in ["Overview", "Partners", "People", "Log out"]:
+    for english_text in ["Overview", "Partners", "Action plans", "Log out"]:
         dutch_text = dutch_for(english_text)
         assert dutch_text in dutch
         assert english_text in english
