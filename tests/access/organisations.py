@@ -4,6 +4,8 @@ Pages of an organisation (`hulp`) send anonymous people to log in (302), answer 
 (an admin of `ander`), and 403 to members whose role may not do what the page does.
 """
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from tests.access.rows import Row, org_page, same, statuses
 
 # Managers and admins change partners, alliances and sharing.
@@ -39,6 +41,11 @@ PARTNERSHIP = {"kind": "implementing", "status": "active", "title": "Water"}
 NEW_PARTNER = {**PARTNERSHIP, "new_name": "Bogotá Youth Collective", "new_country": "CO", "new_kind": "partner"}
 ALLIANCE = {"name": "Samen Sterk"}
 
+
+def import_file(world):
+    return {"file": SimpleUploadedFile("partners.csv", b"name,partnership_kind\nBogota Youth Collective,funding\n")}
+
+
 ROWS = [
     Row("organisations:invitation_accept", same(200), kwargs=lambda w: {"token": w.invitation_token}, note="public"),
     Row("organisations:dashboard", org_page(), kwargs=slug),
@@ -53,6 +60,18 @@ ROWS = [
     Row("organisations:partners", org_page(), kwargs=slug, query="?q=kampala&status=active&kind=funding"),
     Row("organisations:partner_add", MANAGERS, kwargs=slug, query="?q=ander"),
     Row("organisations:partner_add", MANAGERS_POST, kwargs=slug, method="post", data=lambda w: NEW_PARTNER),
+    Row("organisations:partners_csv", org_page(), kwargs=slug, query="?q=kampala&status=active&kind=funding"),
+    Row("organisations:partners_import", MANAGERS, kwargs=slug),
+    Row("organisations:partners_import", MANAGERS, kwargs=slug, method="post", data=import_file, note="preview"),
+    Row(
+        "organisations:partners_import",
+        MANAGERS_POST,
+        kwargs=slug,
+        method="post",
+        data=lambda w: {"confirm": "1", "digest": "none", "valid_rows": "1"},
+        note="confirm without a preview",
+    ),
+    Row("organisations:partners_import_template", MANAGERS, kwargs=slug),
     Row("organisations:partnership", org_page(), kwargs=partnership),
     Row("organisations:partnership_edit", MANAGERS, kwargs=partnership),
     Row("organisations:partnership_edit", MANAGERS_POST, kwargs=partnership, method="post", data=lambda w: PARTNERSHIP),
@@ -68,6 +87,7 @@ ROWS = [
     ),
     # Alliances
     Row("organisations:alliances", org_page(), kwargs=slug),
+    Row("organisations:alliances_csv", org_page(), kwargs=slug),
     Row("organisations:alliance_add", MANAGERS, kwargs=slug),
     Row("organisations:alliance_add", MANAGERS_POST, kwargs=slug, method="post", data=lambda w: ALLIANCE),
     Row("organisations:alliance", org_page(), kwargs=alliance),
@@ -83,6 +103,7 @@ ROWS = [
     ),
     # People
     Row("organisations:people", org_page(), kwargs=slug),
+    Row("organisations:people_csv", ADMINS, kwargs=slug, note="holds email addresses"),
     Row("organisations:invite", ADMINS, kwargs=slug),
     Row(
         "organisations:invite",
@@ -103,6 +124,7 @@ ROWS = [
     ),
     # Sharing
     Row("organisations:sharing", org_page(), kwargs=slug),
+    Row("organisations:sharing_csv", org_page(), kwargs=slug),
     Row("organisations:consent_add", MANAGERS, kwargs=slug),
     Row(
         "organisations:consent_add",
