@@ -35,6 +35,7 @@ class Event(models.TextChoices):
     CONSENT_GIVEN = "consent_given", _("Consent to share given")
     CONSENT_REVOKED = "consent_revoked", _("Consent to share revoked")
     EXPORT = "export", _("Data exported")
+    PARTNERS_IMPORTED = "partners_imported", _("Partners imported from a file")
     SPEAKUP_KEY_CREATED = "speakup_key_created", _("Handler key created")
     SPEAKUP_KEY_RECOVERED = "speakup_key_recovered", _("Handler key recovered with the recovery key")
     SPEAKUP_RECOVERY_KEY_REPLACED = "speakup_recovery_key_replaced", _("New recovery key made")

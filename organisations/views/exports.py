@@ -13,7 +13,7 @@ from audit.models import Event, record
 from organisations.access import get_membership, require_admin
 from organisations.forms import PartnerListFilterForm
 from organisations.forms_import import IMPORT_COLUMNS
-from organisations.models import Alliance, Consent, Membership, Organisation, Partnership
+from organisations.models import Alliance, Consent, Membership, Organisation
 from samen.csv_export import csv_response, filename
 
 
@@ -27,31 +27,11 @@ def _record_export(request: HttpRequest, organisation: Organisation, what: str, 
     )
 
 
-def filtered_partnerships(organisation: Organisation, filters: PartnerListFilterForm) -> "list[Partnership]":
-    """The partnerships the partners page lists for `filters`, newest first.
-
-    Kept in step with organisations.views.partners.partners (the page), which filters the same way.
-    """
-    partnerships = Partnership.objects.involving(organisation).order_by("-created_at")
-    if filters.is_valid():
-        q, status, kind = (filters.cleaned_data[k] for k in ("q", "status", "kind"))
-        if q:
-            partnerships = partnerships.filter(
-                Q(organisation=organisation, partner__name__icontains=q)
-                | Q(partner=organisation, organisation__name__icontains=q)
-            )
-        if status:
-            partnerships = partnerships.filter(status=status)
-        if kind:
-            partnerships = partnerships.filter(kind=kind)
-    return list(partnerships)
-
-
 @login_required
 def partners_csv(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     organisation = membership.organisation
-    partnerships = filtered_partnerships(organisation, PartnerListFilterForm(request.GET))
+    partnerships, _filtered = PartnerListFilterForm(request.GET).partnerships(organisation)
     # The columns and codes of the partner import, so a download can be edited and imported
     # again (or imported by another organisation) as it is.
     rows = []

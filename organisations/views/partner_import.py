@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from audit.models import record
+from audit.models import Event, record
 from organisations.access import get_membership, require_manager
 from organisations.forms import PartnershipForm
 from organisations.forms_import import (
@@ -36,7 +36,7 @@ from samen.csv_export import csv_response
 
 # audit.Event has no choice for imports yet (that app belongs to others); the log shows this code
 # as is until an Event.PARTNERS_IMPORTED with a label replaces it.
-IMPORTED_EVENT = "partners_imported"
+IMPORTED_EVENT = Event.PARTNERS_IMPORTED
 
 EXAMPLE_ROWS = [
     [

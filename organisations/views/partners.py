@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,21 +33,7 @@ def partners(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     organisation = membership.organisation
     filters = PartnerListFilterForm(request.GET)
-    partnerships = Partnership.objects.involving(organisation).order_by("-created_at")
-    filtered = False
-    if filters.is_valid():
-        q, status, kind = (filters.cleaned_data[k] for k in ("q", "status", "kind"))
-        if q:
-            # The partner is whichever side is not us; searching both names would always match our own.
-            partnerships = partnerships.filter(
-                Q(organisation=organisation, partner__name__icontains=q)
-                | Q(partner=organisation, organisation__name__icontains=q)
-            )
-        if status:
-            partnerships = partnerships.filter(status=status)
-        if kind:
-            partnerships = partnerships.filter(kind=kind)
-        filtered = bool(q or status or kind)
+    partnerships, filtered = filters.partnerships(organisation)
     page = Paginator(partnerships, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(p, p.other(organisation)) for p in page]
     return render(
