@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from actions.models import Action, ActionPlan
 from organisations.models import Membership
 from samen.charts import stacked_bar
+from samen.csv_export import BOM, safe_cell
 
 # Colours of the statuses in the chart; the legend names them, so colour is never the only cue.
 STATUS_COLOURS = {
@@ -26,7 +27,6 @@ STATUS_COLOURS = {
     Action.Status.DROPPED: "#8a94a3",
 }
 # Excel opens a CSV as UTF-8 only when it starts with a byte-order mark.
-BOM = "\ufeff"
 
 
 def progress_figures(progress: dict[str, int]) -> list[tuple[str, int]]:
@@ -54,14 +54,6 @@ def _plan_rows(plan: ActionPlan) -> list[tuple[Action, str, bool]]:
     return [(a, ", ".join(organisations.get(a.owner_id or 0, [])), a.is_overdue(today)) for a in actions]
 
 
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def _date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
@@ -87,15 +79,15 @@ def plan_csv(plan: ActionPlan) -> str:
     for action, owner_organisations, overdue in _plan_rows(plan):
         writer.writerow(
             [
-                _cell(action.title),
-                _cell(action.description),
-                _cell(action.requirement or ""),
-                _cell(action.owner or ""),
-                _cell(owner_organisations),
+                safe_cell(action.title),
+                safe_cell(action.description),
+                safe_cell(action.requirement or ""),
+                safe_cell(action.owner or ""),
+                safe_cell(owner_organisations),
                 _date(action.due_on),
                 _("yes") if overdue else "",
                 action.get_status_display(),
-                _cell(action.dropped_reason),
+                safe_cell(action.dropped_reason),
                 timezone.localtime(action.updated_at).strftime("%Y-%m-%d %H:%M"),
             ]
         )

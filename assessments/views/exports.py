@@ -14,6 +14,7 @@ from assessments.access import get_assessment_for_user
 from assessments.models import Assessment
 from assessments.report import Row, build_report
 from audit.models import Event, record
+from samen.csv_export import safe_cell
 
 
 def _record_export(request: HttpRequest, slug: str, assessment: Assessment, kind: str) -> None:
@@ -30,12 +31,6 @@ def _filename(assessment: Assessment, extension: str) -> str:
     return (
         f"assessment-{assessment.library.code}-{assessment.organisation.slug}-{timezone.localdate():%Y%m%d}.{extension}"
     )
-
-
-def _cell(value: object) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _answer_text(row: Row, other: bool = False) -> str:
@@ -77,7 +72,7 @@ def assessment_csv(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
             ]
             if assessment.is_mutual:
                 line += [_answer_text(row, other=True), "" if row.difference is None else row.difference]
-            writer.writerow([_cell(value) for value in line])
+            writer.writerow([safe_cell(value) for value in line])
     return response
 
 
