@@ -50,7 +50,7 @@ def assessment_csv(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     _record_export(request, slug, assessment, "csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(assessment, "csv")}"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
+    response.write(BOM)
     writer = csv.writer(response)
     header = [_("Area"), _("Code"), _("Requirement"), _("Answer"), _("Comment"), _("Answered by"), _("Answered at")]
     header.append(_("Evidence files"))
