@@ -14,7 +14,7 @@ from assessments.access import get_assessment_for_user
 from assessments.models import Assessment
 from assessments.report import Row, build_report
 from audit.models import Event, record
-from samen.csv_export import safe_cell
+from samen.csv_export import BOM, safe_cell
 
 
 def _record_export(request: HttpRequest, slug: str, assessment: Assessment, kind: str) -> None:
