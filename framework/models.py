@@ -5,7 +5,7 @@ through `manage.py load_framework`. Entries removed from the files are *retired*
 cases, statistics and dilemmas of later apps point at them and must keep their meaning.
 """
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -26,6 +26,18 @@ def active_content_language() -> str:
 def other_content_language() -> str:
     first = active_content_language()
     return next(c for c in CONTENT_LANGUAGES if c != first)
+
+
+class Localised:
+    """`name = Localised()` on a Bilingual model reads `name_nl` or `name_en` for the active language."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.field = name
+
+    def __get__(self, instance: "Bilingual | None", owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return instance.localised(self.field)
 
 
 class Bilingual(models.Model):
@@ -119,21 +131,15 @@ class ViolationType(Bilingual):
             str(ResearchCategory(code).label) for code in self.research_categories if code in ResearchCategory.values
         ]
 
-    @property
-    def name(self) -> str:
-        return self.localised("name")
+    name = Localised()
 
     @property
     def name_other(self) -> str:
         return self.other_language("name")
 
-    @property
-    def definition(self) -> str:
-        return self.localised("definition")
+    definition = Localised()
 
-    @property
-    def example(self) -> str:
-        return self.localised("example")
+    example = Localised()
 
 
 class ViolationSubtype(Bilingual):
@@ -164,21 +170,15 @@ class ViolationSubtype(Bilingual):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return self.localised("name")
+    name = Localised()
 
     @property
     def name_other(self) -> str:
         return self.other_language("name")
 
-    @property
-    def definition(self) -> str:
-        return self.localised("definition")
+    definition = Localised()
 
-    @property
-    def example(self) -> str:
-        return self.localised("example")
+    example = Localised()
 
 
 class GlossaryTerm(Bilingual):
@@ -204,17 +204,13 @@ class GlossaryTerm(Bilingual):
     def get_absolute_url(self) -> str:
         return reverse("framework:term", args=[self.slug])
 
-    @property
-    def term(self) -> str:
-        return self.localised("term")
+    term = Localised()
 
     @property
     def term_other(self) -> str:
         return self.other_language("term")
 
-    @property
-    def definition(self) -> str:
-        return self.localised("definition")
+    definition = Localised()
 
     @property
     def definition_other(self) -> str:
@@ -300,17 +296,13 @@ class AssessmentLibrary(Bilingual):
         """The page of exactly this version (the plain URL shows whatever version is current)."""
         return f"{reverse('framework:library', args=[self.code])}?version={self.version}"
 
-    @property
-    def name(self) -> str:
-        return self.localised("name")
+    name = Localised()
 
     @property
     def name_other(self) -> str:
         return self.other_language("name")
 
-    @property
-    def description(self) -> str:
-        return self.localised("description")
+    description = Localised()
 
     @property
     def version_key(self) -> tuple[int, ...]:
@@ -368,13 +360,9 @@ class MaturityLevel(Bilingual):
     def __str__(self) -> str:
         return f"{self.level} · {self.label}"
 
-    @property
-    def label(self) -> str:
-        return self.localised("label")
+    label = Localised()
 
-    @property
-    def description(self) -> str:
-        return self.localised("description")
+    description = Localised()
 
 
 class LibraryArea(Bilingual):
@@ -393,13 +381,9 @@ class LibraryArea(Bilingual):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return self.localised("name")
+    name = Localised()
 
-    @property
-    def description(self) -> str:
-        return self.localised("description")
+    description = Localised()
 
 
 class Requirement(Bilingual):
@@ -430,13 +414,9 @@ class Requirement(Bilingual):
     def __str__(self) -> str:
         return f"{self.code} · {self.text[:60]}"
 
-    @property
-    def text(self) -> str:
-        return self.localised("text")
+    text = Localised()
 
-    @property
-    def guidance(self) -> str:
-        return self.localised("guidance")
+    guidance = Localised()
 
     @property
     def evidence_examples(self) -> list[str]:
@@ -459,9 +439,7 @@ class AnswerOption(Bilingual):
     def __str__(self) -> str:
         return self.label
 
-    @property
-    def label(self) -> str:
-        return self.localised("label")
+    label = Localised()
 
 
 class SuggestedAction(Bilingual):
@@ -483,10 +461,6 @@ class SuggestedAction(Bilingual):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return self.localised("title")
+    title = Localised()
 
-    @property
-    def description(self) -> str:
-        return self.localised("description")
+    description = Localised()

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from framework.models import Bilingual, ContentQuerySet
+from framework.models import Bilingual, ContentQuerySet, Localised
 from organisations.models import Consent, Organisation, Role
 
 # Roles that write their organisation's own guide pages.
@@ -43,13 +43,9 @@ class GuideSection(Bilingual):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return self.localised("title")
+    title = Localised()
 
-    @property
-    def intro(self) -> str:
-        return self.localised("intro")
+    intro = Localised()
 
 
 class GuidePageQuerySet(ContentQuerySet["GuidePage"]):
@@ -90,21 +86,15 @@ class GuidePage(Bilingual):
     def url(self, org_slug: str) -> str:
         return reverse("guide:page", kwargs={"slug": org_slug, "page": self.slug})
 
-    @property
-    def title(self) -> str:
-        return self.localised("title")
+    title = Localised()
 
     @property
     def title_other(self) -> str:
         return self.other_language("title")
 
-    @property
-    def summary(self) -> str:
-        return self.localised("summary")
+    summary = Localised()
 
-    @property
-    def body(self) -> str:
-        return self.localised("body")
+    body = Localised()
 
 
 class OrganisationPageQuerySet(models.QuerySet["OrganisationPage"]):

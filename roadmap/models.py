@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action
-from framework.models import Bilingual, ContentQuerySet, active_content_language
+from framework.models import Bilingual, ContentQuerySet, Localised, active_content_language
 from organisations.models import Organisation
 
 SIZES = ("A", "B", "C", "D")
@@ -60,13 +60,9 @@ class Roadmap(Bilingual):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return self.localised("name")
+    name = Localised()
 
-    @property
-    def description(self) -> str:
-        return self.localised("description")
+    description = Localised()
 
 
 class Block(Bilingual):
@@ -90,13 +86,9 @@ class Block(Bilingual):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return self.localised("name")
+    name = Localised()
 
-    @property
-    def description(self) -> str:
-        return self.localised("description")
+    description = Localised()
 
 
 class Phase(Bilingual):
@@ -120,13 +112,9 @@ class Phase(Bilingual):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return self.localised("name")
+    name = Localised()
 
-    @property
-    def description(self) -> str:
-        return self.localised("description")
+    description = Localised()
 
 
 class StepQuerySet(ContentQuerySet["Step"]):
@@ -172,13 +160,9 @@ class Step(Bilingual):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return self.localised("title")
+    title = Localised()
 
-    @property
-    def why(self) -> str:
-        return self.localised("why")
+    why = Localised()
 
     @property
     def done_looks_like(self) -> str:
