@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "roadmap",
     "agreements",
     "health",
+    "cases",
 ]
 
 MIDDLEWARE = [

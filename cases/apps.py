@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+
+    def ready(self) -> None:
+        pass
