@@ -17,6 +17,7 @@ urlpatterns = [
     path("o/<slug:slug>/roadmap/", include("roadmap.urls")),
     path("o/<slug:slug>/agreements/", include("agreements.urls")),
     path("o/<slug:slug>/health/", include("health.urls")),
+    path("o/<slug:slug>/cases/", include("cases.urls")),
     path("framework/", include("framework.urls")),
     path("operators/", admin.site.urls),
 ]

@@ -433,6 +433,19 @@ def remove_handler(channel: Channel, user: "User", removed_by: "User | None" = N
     return len(affected)
 
 
+def revoke(report: Report, user: "User") -> ReportKey | None:
+    """Close one report to one person (excluded from the case about it): their grants go, and the
+    report gets a new key version for the others who hold it, so nothing written later reaches them."""
+    from accounts.models import User
+
+    with transaction.atomic():
+        if not HandlerGrant.objects.filter(report_key__report=report, user=user).exists():
+            return None
+        HandlerGrant.objects.filter(report_key__report=report, user=user).delete()
+        remaining = User.objects.filter(speakup_grants__report_key__report=report).exclude(pk=user.pk).distinct()
+        return rotate(report, list(remaining))
+
+
 # Sealing and opening report content -----------------------------------------------------------------
 
 

@@ -1,0 +1,3 @@
+"""annual pages of the cases app."""
+
+urlpatterns: list = []

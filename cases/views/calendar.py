@@ -1,0 +1,3 @@
+"""calendar pages of the cases app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""cases pages of the cases app."""
+
+urlpatterns: list = []

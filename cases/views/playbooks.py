@@ -1,0 +1,3 @@
+"""playbooks pages of the cases app."""
+
+urlpatterns: list = []

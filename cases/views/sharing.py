@@ -1,0 +1,3 @@
+"""sharing pages of the cases app."""
+
+urlpatterns: list = []
