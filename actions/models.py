@@ -47,7 +47,8 @@ class ActionPlan(models.Model):
         ASSESSMENT = "assessment", _("Assessment")
         ROADMAP = "roadmap", _("Integrity roadmap")
         HEALTH_CHECK = "health_check", _("Partnership health check")
-        # Later issues add: SESSION = "session", CASE = "case".
+        CASE = "case", _("Lessons from a case")
+        # Later issues add: SESSION = "session".
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="action_plans")

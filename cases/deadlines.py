@@ -10,7 +10,7 @@ within 3 months of the acknowledgement — or of the end of those 7 days when no
 """
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -101,7 +101,7 @@ def acknowledge_days(steps: Iterable[StepLike]) -> int:
     return ACKNOWLEDGE_WITHIN_DAYS
 
 
-def schedule(case: CaseLike, steps: list[StepLike]) -> list[StepState]:
+def schedule(case: CaseLike, steps: Sequence[StepLike]) -> list[StepState]:
     """Every step of the case with its deadline and what it waits for, in playbook order."""
     by_code = {step.code: step for step in steps}
     ack_anchor = acknowledgement_anchor(case.received_at, case.acknowledged_at, acknowledge_days(steps))
@@ -125,7 +125,7 @@ def schedule(case: CaseLike, steps: list[StepLike]) -> list[StepState]:
     return states
 
 
-def current_phase(steps: list[StepLike]) -> str:
+def current_phase(steps: Sequence[StepLike]) -> str:
     """The phase of the first step not done; the last phase when every step is done."""
     for step in sorted(steps, key=lambda s: (PHASE_ORDER.index(s.phase), s.order)):
         if step.done_at is None:

@@ -29,7 +29,7 @@ from cases.models import (
     PlaybookStep,
 )
 from framework.models import ViolationSubtype, ViolationType
-from organisations.models import Organisation
+from organisations.models import Alliance, Organisation
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -133,6 +133,7 @@ def open_case(
     subtype: ViolationSubtype | None = None,
     report: Any = None,
     involves: Organisation | None = None,
+    alliance: Alliance | None = None,
     playbook: Playbook | None = None,
 ) -> Case:
     """Register a case: a reference, the playbook's steps, a key sealed to `by` (the intake handler)."""
@@ -147,6 +148,7 @@ def open_case(
             category=category,
             subtype=subtype,
             involves=involves,
+            alliance=alliance,
             received_at=received,
             opened_by=by,
         )
@@ -220,7 +222,7 @@ def exclude(case: Case, user: "User", *, by: "User") -> None:
         Exclusion.objects.get_or_create(case=case, user=user, defaults={"added_by": by})
         Assignment.objects.filter(case=case, user=user).delete()
         keys.revoke(case, user, people(case))
-        if case.report_id is not None:
+        if case.report is not None:
             from speakup import keys as report_keys
 
             report_keys.revoke(case.report, user)
@@ -255,7 +257,7 @@ def tick(
         step.save(update_fields=["done_at", "done_by", "checked", "notified_on", "notified_to"])
         if step.marks == Marks.ACKNOWLEDGED and case.acknowledged_at is None:
             case.acknowledged_at = moment
-            if case.report_id is not None:
+            if case.report is not None:
                 case.report.acknowledge()
         if step.marks == Marks.FEEDBACK and case.feedback_at is None:
             case.feedback_at = moment
