@@ -4,6 +4,7 @@ Views authorise (cases/access.py), these functions change the case and write the
 apps (speak-up's reports, referrals) go through these too.
 """
 
+import contextlib
 import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -202,9 +203,20 @@ def assign(
     )
     if by_private_key is not None:
         keys.grant(case, user, by_private_key, granted_by=by)
+        if case.report is not None:
+            _grant_report(case.report, user, by_private_key)
     if created:
         _log(Event.CASE_ASSIGNED, case, by, person=user.email, role=role)
     return assignment
+
+
+def _grant_report(report: Any, user: "User", by_private_key: PrivateKey) -> None:
+    """The people on a case read the reporter's own words too (not members of an organisation it is about)."""
+    from speakup import keys as report_keys
+
+    # A person of the organisation the report is about never gets its key; a wrong grantor key gives nothing.
+    with contextlib.suppress(report_keys.ConflictedHandler, report_keys.WrongSecret):
+        report_keys.grant(report, user, by_private_key)
 
 
 def unassign(case: Case, user: "User", role: str, *, by: "User") -> None:
@@ -212,6 +224,10 @@ def unassign(case: Case, user: "User", role: str, *, by: "User") -> None:
     Assignment.objects.filter(case=case, user=user, role=role).delete()
     if not Assignment.objects.filter(case=case, user=user).exists():
         keys.revoke(case, user, people(case))
+        if case.report is not None:
+            from speakup import keys as report_keys
+
+            report_keys.revoke(case.report, user)
     _log(Event.CASE_UNASSIGNED, case, by, person=user.email, role=role)
 
 

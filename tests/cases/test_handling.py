@@ -70,3 +70,20 @@ def test_excluded_person_loses_the_key_and_the_case(case, people, keys):
     assert case_keys.holds_newest(case, people.officer)
     with pytest.raises(ExcludedPerson):
         assign(case, people.admin, "investigator", by=people.officer, by_private_key=keys[people.officer])
+
+
+def test_people_on_a_case_from_a_report_read_the_report_too(people, playbook, keys):
+    from speakup import keys as report_keys
+    from speakup.models import Channel, ChannelHandler
+    from tests.speakup.conftest import store_report
+
+    channel = Channel.objects.create(organisation=people.org, slug="hulp-meldpunt")
+    ChannelHandler.objects.create(channel=channel, user=people.officer)
+    report, _receipt = store_report(channel, {"what": "Money asked at the checkpoint"})
+    case = open_case(people.org, by=people.officer, source=Case.Source.SPEAKUP, report=report)
+    assign(case, people.admin, "investigator", by=people.officer, by_private_key=keys[people.officer])
+    opened = report_keys.open_for_handler(report, report.key_version, report.content, keys[people.admin])
+    assert b"checkpoint" in opened
+    exclude(case, people.admin, by=people.officer)
+    report.refresh_from_db()
+    assert not report.keys.order_by("-version").first().grants.filter(user=people.admin).exists()
