@@ -8,7 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TokenBucket, User, totp_step
+from accounts.models import TokenBucket, User, time_zone_names, totp_step
 from accounts.tasks import send_email
 from audit.models import Event, record
 
@@ -157,6 +157,15 @@ class ProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     language = forms.ChoiceField(label=_("Language of the interface"), choices=User.Language.choices)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=lambda: (
+            [("", _("Default (%(zone)s)") % {"zone": settings.TIME_ZONE})]
+            + [(name, name) for name in time_zone_names()]
+        ),
+        help_text=_("Dates, times and deadlines are shown in this time zone, and reminders use it too."),
+    )
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())

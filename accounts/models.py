@@ -3,14 +3,28 @@
 import hashlib
 import secrets
 import time
+import zoneinfo
 from datetime import timedelta
+from functools import cache
 
 import pyotp
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+@cache
+def time_zone_names() -> list[str]:
+    """Every IANA time zone name this server knows ("Africa/Kampala", "Europe/Amsterdam", …), sorted."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in time_zone_names():
+        raise ValidationError(_("Choose a time zone from the list."), code="invalid")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -38,6 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.DUTCH)
+    # An IANA name; blank means the server's settings.TIME_ZONE. No `choices` here: the list comes from the
+    # installed tz database, and a new release of it must not need a migration.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, validators=[validate_time_zone])
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Platform operator: may use the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
@@ -63,6 +80,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.name or self.email
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The person's time zone: the one they chose, else the server's (also when the tz database lost theirs)."""
+        if self.time_zone in time_zone_names():
+            return zoneinfo.ZoneInfo(self.time_zone)
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     @property
     def has_two_factor(self) -> bool:

@@ -229,11 +229,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = ProfileForm(_post_data(request), initial={"name": user.name, "language": user.language})
+    initial = {"name": user.name, "language": user.language, "time_zone": user.time_zone}
+    form = ProfileForm(_post_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         user.name = form.cleaned_data["name"]
         user.language = form.cleaned_data["language"]
-        user.save(update_fields=["name", "language"])
+        user.time_zone = form.cleaned_data["time_zone"]
+        user.save(update_fields=["name", "language", "time_zone"])
         translation.activate(user.language)
         messages.success(request, _("Your settings are saved."))
         response = redirect("accounts:security")
