@@ -65,6 +65,7 @@ class Event(models.TextChoices):
     CASE_CONCLUDED = "case_concluded", _("Case concluded")
     CASE_SHARED = "case_shared", _("Limited case summary shared")
     CASE_SHARE_READ = "case_share_read", _("Shared case summary read")
+    CASE_SHARE_ANSWERED = "case_share_answered", _("Shared case summary answered")
     CASE_REFERRED = "case_referred", _("Case referred to another organisation")
     CASE_REFERRAL_ANSWERED = "case_referral_answered", _("Case referral accepted or declined")
     CASE_EXPORTED = "case_exported", _("Case summary exported")

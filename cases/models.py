@@ -551,6 +551,8 @@ class Referral(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     declined = models.BooleanField(default=False)
+    # Why the receiving organisation declined; the referring organisation reads it on its case.
+    decline_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-referred_at"]

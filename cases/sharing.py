@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from nacl.public import PrivateKey
 
-from audit.models import Entry, Event, record
+from audit.models import Event, record
 from cases.access import CASE_ROLES
 from cases.handling import open_case
 from cases.models import Case, Referral, ReferralGrant, Share
@@ -252,15 +252,13 @@ def answer(share: Share, *, by: "User", viewer: Organisation, reply: str) -> Non
         fields += ["acknowledged_at", "acknowledged_by"]
     share.reply = reply.strip()
     share.save(update_fields=fields)
-    # There is no event of its own for answering a share: it is logged as a read that answered.
     _log(
-        Event.CASE_SHARE_READ,
+        Event.CASE_SHARE_ANSWERED,
         share.case.organisation,
         by,
         share.case.reference,
         consent=str(share.consent.code),
         by_organisation=viewer.name,
-        answered=True,
         replied=bool(share.reply),
     )
 
@@ -380,32 +378,10 @@ def decline(referral: Referral, *, by: "User", reason: str) -> None:
     if referral.answered_at is not None:
         raise AlreadyAnswered
     with transaction.atomic():
-        _claim(referral, declined=True)
+        _claim(referral, declined=True, decline_reason=reason)
     detail = {"referral": str(referral.code), "answer": "declined", "reason": reason}
     _log(Event.CASE_REFERRAL_ANSWERED, referral.case.organisation, by, referral.case.reference, **detail)
     _log(Event.CASE_REFERRAL_ANSWERED, referral.to_organisation, by, str(referral.code), **detail)
-
-
-def decline_reasons(referrals: list[Referral]) -> dict[str, str]:
-    """Why each declined referral was declined, by referral code, in one query.
-
-    Referral has no field for the reason yet, so it is kept where the decline is recorded anyway: the
-    referring organisation's audit log (append-only, so it cannot be changed afterwards either).
-    """
-    declined = [r for r in referrals if r.declined]
-    if not declined:
-        return {}
-    entries = Entry.objects.filter(
-        event=Event.CASE_REFERRAL_ANSWERED,
-        organisation__in={r.case.organisation.slug for r in declined},
-        target__in={r.case.reference for r in declined},
-    ).values_list("detail", flat=True)
-    wanted = {str(r.code) for r in declined}
-    return {
-        d["referral"]: d.get("reason", "")
-        for d in entries
-        if isinstance(d, dict) and d.get("referral") in wanted and d.get("answer") == "declined"
-    }
 
 
 # ---- the case page's panel -------------------------------------------------------------------------------------
@@ -413,14 +389,11 @@ def decline_reasons(referrals: list[Referral]) -> dict[str, str]:
 
 def case_panel(case: Case) -> dict[str, object]:
     """What the case page's sharing panel (cases/sharing/_case_panel.html) needs: the shares and referrals of the
-    case, newest first, each referral with `decline_reason` when it was declined."""
+    case, newest first."""
     shares = list(
         case.shares.select_related("consent__to_organisation", "consent__to_alliance", "acknowledged_by", "created_by")
     )
     referrals = list(
         case.referrals.select_related("case__organisation", "to_organisation", "referred_by", "accepted_case")
     )
-    reasons = decline_reasons(referrals)
-    for referral in referrals:
-        referral.decline_reason = reasons.get(str(referral.code), "")  # type: ignore[attr-defined]
     return {"shares": shares, "referrals": referrals}

@@ -16,13 +16,15 @@ class SubjectKind:
     label: str | Promise
     # (viewer organisation slug, code in the subject) → the page where the recipient sees it
     url: Callable[[str, str], str]
+    # False for need-to-know subjects (a case summary): managed where they live, never listed to every member.
+    listed: bool = True
 
 
 _kinds: dict[str, SubjectKind] = {}
 
 
-def register(kind: str, *, label: str | Promise, url: Callable[[str, str], str]) -> None:
-    _kinds[kind] = SubjectKind(label=label, url=url)
+def register(kind: str, *, label: str | Promise, url: Callable[[str, str], str], listed: bool = True) -> None:
+    _kinds[kind] = SubjectKind(label=label, url=url, listed=listed)
 
 
 def split(subject: str) -> tuple[str, str]:
@@ -39,3 +41,9 @@ def url_for(subject: str, viewer_slug: str) -> str | None:
     kind_name, code = split(subject)
     kind = _kinds.get(kind_name)
     return kind.url(viewer_slug, code) if kind else None
+
+
+def is_listed(subject: str) -> bool:
+    """Whether the organisation's sharing page (seen by every member) lists consents of this subject."""
+    kind = _kinds.get(split(subject)[0])
+    return kind.listed if kind else True

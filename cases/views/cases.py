@@ -29,7 +29,7 @@ from nacl.public import PrivateKey
 from accounts.models import User
 from actions.models import ActionPlan
 from audit.models import Event, record
-from cases import handling
+from cases import handling, sharing
 from cases import keys as case_keys
 from cases.access import can_handle_cases, get_case_for_handler, require_case_role
 from cases.deadlines import schedule
@@ -357,7 +357,7 @@ def case(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 
 def _panel_context(case: Case) -> dict[str, Any]:
     """What the sharing panel shows: the limited summaries shared and the referrals of this case."""
-    return {"sharing_panel": None}
+    return sharing.case_panel(case)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from audit.models import Event, record
+from organisations import subjects
 from organisations.access import get_membership, require_admin
 from organisations.forms import PartnerListFilterForm
 from organisations.forms_import import IMPORT_COLUMNS
@@ -111,6 +112,7 @@ def sharing_csv(request: HttpRequest, slug: str) -> HttpResponse:
             _("yes") if c.is_active else _("no"),
         ]
         for c in consents
+        if subjects.is_listed(c.subject)
     ]
     _record_export(request, organisation, "sharing", len(rows))
     header = [

@@ -22,14 +22,21 @@ from organisations.models import Consent, Partnership, consent_allows
 def sharing(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     organisation = membership.organisation
-    given = list(
-        Consent.objects.filter(organisation=organisation).select_related("to_organisation", "to_alliance", "given_by")
-    )
-    received = (
-        Consent.objects.granting(organisation)
+    # Need-to-know subjects (case summaries) are managed where they live, not listed to every member.
+    given = [
+        c
+        for c in Consent.objects.filter(organisation=organisation).select_related(
+            "to_organisation", "to_alliance", "given_by"
+        )
+        if subjects.is_listed(c.subject)
+    ]
+    received = [
+        c
+        for c in Consent.objects.granting(organisation)
         .exclude(organisation=organisation)
         .select_related("organisation", "to_organisation", "to_alliance")
-    )
+        if subjects.is_listed(c.subject)
+    ]
     return render(
         request,
         "organisations/sharing.html",
@@ -86,6 +93,9 @@ def consent_revoke(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
         organisation=membership.organisation,
         code=code,
     )
+    if not subjects.is_listed(consent.subject):
+        # A need-to-know share is revoked by the people who may know of it, where it lives.
+        raise Http404
     require_manager(membership)
     # Back to where the revoke was started (the sharing page, or the page of what is shared).
     back = request.POST.get("next") or request.GET.get("next") or ""
