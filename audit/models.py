@@ -71,6 +71,9 @@ class Event(models.TextChoices):
     CASE_EXPORTED = "case_exported", _("Case summary exported")
     PLAYBOOK_CHANGED = "playbook_changed", _("Playbook changed")
     ANNUAL_ACCOUNT_CHANGED = "annual_account_changed", _("Annual account changed")
+    DILEMMA_SUBMITTED = "dilemma_submitted", _("Dilemma submitted for review")
+    DILEMMA_REVIEWED = "dilemma_reviewed", _("Dilemma reviewed")
+    DILEMMA_SHARED = "dilemma_shared", _("Dilemma shared beyond the organisation")
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
