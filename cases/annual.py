@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
@@ -210,14 +210,6 @@ class AccountFigures:
     # Raw totals, only to tell whether there is anything at all (0 shows as 0, so this gives nothing away).
     nothing: bool = False
 
-    @property
-    def has_suppression(self) -> bool:
-        return any(
-            row.cell.state != SHOWN
-            for breakdown in (self.by_category, self.by_source, self.by_research_category, self.reports, self.outcomes)
-            for row in breakdown.rows
-        )
-
 
 # ---- computing them -------------------------------------------------------------------------------------------------
 
@@ -261,21 +253,45 @@ class _Group:
     feedback_on_time: list[bool] = field(default_factory=list)
     close_days: list[float] = field(default_factory=list)
 
-    def add_received(
-        self, received_at: datetime, acknowledged_at: datetime | None, feedback_at: datetime | None, now: datetime
-    ) -> None:
-        """A case's times against the legal terms. A case still inside a term, with nothing done yet, is in
-        no share: it is neither on time nor late (yet)."""
-        acknowledge_by = received_at + timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)
-        if acknowledged_at is not None:
-            self.acknowledge_days.append(_days(received_at, acknowledged_at))
-        if acknowledged_at is not None or now > acknowledge_by:
-            self.acknowledge_on_time.append(acknowledged_at is not None and acknowledged_at <= acknowledge_by)
-        feedback_by = feedback_due(received_at, acknowledged_at)
-        if feedback_at is not None:
-            self.feedback_days.append(_days(acknowledgement_anchor(received_at, acknowledged_at), feedback_at))
-        if feedback_at is not None or now > feedback_by:
-            self.feedback_on_time.append(feedback_at is not None and feedback_at <= feedback_by)
+    def add(self, times: "_Times") -> None:
+        for measure, value in zip(_Times._fields, times, strict=True):
+            if value is not None:
+                getattr(self, measure).append(value)
+
+
+class _Times(NamedTuple):
+    """One case's times against the legal terms; None where it does not count (yet)."""
+
+    acknowledge_days: float | None
+    acknowledge_on_time: bool | None
+    feedback_days: float | None
+    feedback_on_time: bool | None
+
+
+def _times(
+    received_at: datetime, acknowledged_at: datetime | None, feedback_at: datetime | None, now: datetime
+) -> _Times:
+    """A case still inside a term with nothing done yet is in no share: neither on time nor late (yet)."""
+    acknowledge_by = received_at + timedelta(days=ACKNOWLEDGE_WITHIN_DAYS)
+    feedback_by = feedback_due(received_at, acknowledged_at)
+    return _Times(
+        acknowledge_days=_days(received_at, acknowledged_at) if acknowledged_at is not None else None,
+        acknowledge_on_time=(
+            acknowledged_at is not None and acknowledged_at <= acknowledge_by
+            if acknowledged_at is not None or now > acknowledge_by
+            else None
+        ),
+        feedback_days=(
+            _days(acknowledgement_anchor(received_at, acknowledged_at), feedback_at)
+            if feedback_at is not None
+            else None
+        ),
+        feedback_on_time=(
+            feedback_at is not None and feedback_at <= feedback_by
+            if feedback_at is not None or now > feedback_by
+            else None
+        ),
+    )
 
 
 def _timing(days: list[float], on_time: list[bool] | None, median_shown: bool, share_shown: bool) -> Timing:
@@ -325,17 +341,15 @@ def _handling(
     return rows
 
 
-def _research_category(
-    category_id: int | None, subtype_id: int | None, subtypes: Mapping[int, str], types: Mapping[int, ViolationType]
-) -> str:
-    """The research category of a case: its sub-type's, else its type's when the type maps to exactly one."""
-    if subtype_id is not None and subtypes.get(subtype_id):
-        return subtypes[subtype_id]
-    if category_id is not None and category_id in types:
-        mapped = [c for c in types[category_id].research_categories if c in ResearchCategory.values]
+def _research_of_types(types: Mapping[int, ViolationType]) -> dict[int, str]:
+    """The research category of each type that maps to exactly one (a type mapping to several says too little)."""
+    known = set(ResearchCategory.values)
+    found = {}
+    for pk, kind in types.items():
+        mapped = [code for code in kind.research_categories if code in known]
         if len(mapped) == 1:
-            return mapped[0]
-    return UNMAPPED
+            found[pk] = mapped[0]
+    return found
 
 
 def figures(organisation: Organisation, year: int, *, now: datetime | None = None) -> "AccountFigures":
@@ -346,6 +360,7 @@ def figures(organisation: Organisation, year: int, *, now: datetime | None = Non
     minimum = CaseSettings.of(organisation).min_group_size
     types = {t.pk: t for t in ViolationType.objects.all()}
     subtypes = dict(ViolationSubtype.objects.exclude(research_category="").values_list("pk", "research_category"))
+    research_of_type = _research_of_types(types)
 
     cases = Case.objects.filter(organisation=organisation)
     received = list(
@@ -373,9 +388,11 @@ def figures(organisation: Organisation, year: int, *, now: datetime | None = Non
         key = str(category_id) if category_id is not None else UNCATEGORISED
         by_category[key] += 1
         by_source[Source.SPEAKUP if source == Source.SPEAKUP else "other"] += 1
-        by_research[_research_category(category_id, subtype_id, subtypes, types)] += 1
-        for group in (every, groups.setdefault(key, _Group())):
-            group.add_received(received_at, acknowledged_at, feedback_at, now)
+        # A case counts under its sub-type's research category, else its type's when that maps to exactly one.
+        by_research[subtypes.get(subtype_id) or research_of_type.get(category_id) or UNMAPPED] += 1
+        times = _times(received_at, acknowledged_at, feedback_at, now)
+        every.add(times)
+        groups.setdefault(key, _Group()).add(times)
 
     outcomes: Counter[str] = Counter()
     for category_id, outcome, received_at, concluded_at in concluded:
