@@ -238,3 +238,19 @@ def test_the_category_never_shows_on_the_page(people, late_case):
     Case.objects.filter(pk=late_case.pk).update(category=category)
     page = people.client("officer").get(URL).content.decode()
     assert "Fraud" not in page
+
+
+def test_a_long_calendar_is_paginated_and_keeps_the_choice_of_steps(people, late_case, monkeypatch):
+    monkeypatch.setattr("cases.views.calendar.PAGE_SIZE", 3)
+    client = people.client("officer")
+
+    first = client.get(URL, {"steps": "all"})
+    assert [d.step.code for g in first.context["groups"] for d in g.deadlines] == [
+        "acknowledge",
+        "triage",
+        "investigate",
+    ]
+    assert 'href="?steps=all&amp;page=2"' in first.content.decode()
+    second = client.get(URL, {"steps": "all", "page": "2"})
+    assert [d.step.code for g in second.context["groups"] for d in g.deadlines] == ["feedback"]
+    assert client.get(URL, {"page": "x"}).status_code == 200

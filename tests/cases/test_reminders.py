@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import reminders
 from cases.deadlines import add_months
 from cases.handling import assign, exclude, open_case, tick
 from cases.models import Assignment, Case, CaseRole, Reminder
@@ -228,3 +229,21 @@ def test_step_holders():
     assert step_holders(CaseRole.INVESTIGATOR, assignments) == {2}
     assert step_holders(CaseRole.DECISION_MAKER, assignments) == {1, 3}
     assert step_holders(CaseRole.INTAKE, []) == set()
+
+
+def test_a_reminder_another_run_claimed_first_is_not_sent_twice(case, people, monkeypatch):
+    found = reminders._due
+
+    def found_then_taken(now, result):
+        wanted = found(now, result)
+        # Another worker inserts the same reminder between this run finding it and claiming it.
+        for due, user in wanted:
+            Reminder.objects.create(step=due.step, user=user, kind=due.kind)
+        return wanted
+
+    monkeypatch.setattr(reminders, "_due", found_then_taken)
+    result = send_case_reminders(case.received_at + 5 * DAY)
+
+    assert mail.outbox == []
+    assert (result.emails, result.already) == (0, 1)
+    assert Reminder.objects.count() == 1
