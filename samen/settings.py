@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "agreements",
     "health",
     "cases",
+    "dilemmas",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("o/<slug:slug>/agreements/", include("agreements.urls")),
     path("o/<slug:slug>/health/", include("health.urls")),
     path("o/<slug:slug>/cases/", include("cases.urls")),
+    path("o/<slug:slug>/dilemmas/", include("dilemmas.urls")),
     path("framework/", include("framework.urls")),
     path("operators/", admin.site.urls),
 ]

@@ -1,0 +1,134 @@
+"""The library: search and browse what the organisation may see, one dilemma, and the organisation's own."""
+
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dilemmas import checking
+from dilemmas.access import can_review, get_dilemma_for_user
+from dilemmas.forms import LibraryFilterForm
+from dilemmas.models import Dilemma, DilemmaQuerySet, SectorStatus, Status
+from dilemmas.search import search
+from organisations.access import get_membership
+from organisations.models import Consent
+
+PER_PAGE = 20
+RELATED = 5
+
+
+def _listing(queryset: DilemmaQuerySet) -> DilemmaQuerySet:
+    return queryset.select_related("organisation").prefetch_related("types", "subtypes")
+
+
+@login_required
+def library(request: HttpRequest, slug: str) -> HttpResponse:
+    """Search and browse the dilemmas the organisation may see; `?q=` searches, the other fields filter."""
+    membership = get_membership(request, slug)
+    viewer = membership.organisation
+    form = LibraryFilterForm(request.GET)
+    wanted = form.filters()
+    found = Dilemma.objects.visible_to(viewer).with_topic(wanted["tag"]).in_language(wanted["language"])
+    if wanted["context"]:
+        found = found.filter(context=wanted["context"])
+    found = search(found, wanted["q"])
+    page = Paginator(_listing(found), PER_PAGE).get_page(request.GET.get("page"))
+    filtered = any(wanted.values())
+    # The person's own drafts, and for a reviewer what waits for review: the count behind "Our dilemmas".
+    in_progress = Q(author=membership.user)
+    if can_review(membership):
+        in_progress |= Q(status=Status.SUBMITTED)
+    unpublished = Dilemma.objects.filter(organisation=viewer).exclude(status=Status.PUBLISHED)
+    return render(
+        request,
+        "dilemmas/library.html",
+        {
+            "organisation": viewer,
+            "membership": membership,
+            "form": form,
+            "page_obj": page,
+            "filtered": filtered,
+            "wanted": wanted,
+            "library_is_empty": not filtered and page.paginator.count == 0,
+            "in_progress": unpublished.filter(in_progress).count(),
+            "editor_queue": (Dilemma.objects.awaiting_sector_review().count() if membership.user.is_staff else None),
+        },
+    )
+
+
+@login_required
+def dilemma(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    access = get_dilemma_for_user(request, slug, code)
+    found = access.dilemma
+    viewer = access.membership.organisation
+    prefetched = _listing(Dilemma.objects.filter(pk=found.pk)).prefetch_related("options", "variations").get()
+    related = list(_listing(Dilemma.objects.visible_to(viewer).related_to(prefetched))[:RELATED])
+    check_state = consents = None
+    if access.own and not found.is_framework and (access.can_check or access.is_reviewer):
+        check_state = checking.state(prefetched)
+    if access.is_reviewer:
+        consents = list(found.active_consents().select_related("to_alliance", "given_by"))
+    return render(
+        request,
+        "dilemmas/dilemma.html",
+        {
+            "organisation": viewer,
+            "membership": access.membership,
+            "access": access,
+            "dilemma": prefetched,
+            "options": list(prefetched.options.all()),
+            "variations": list(prefetched.variations.all()),
+            "related": related,
+            "check_state": check_state,
+            "consents": consents,
+            "missing": prefetched.missing() if access.can_submit else [],
+            "shared_by": None if access.own or found.is_framework else found.organisation,
+        },
+    )
+
+
+@login_required
+def ours(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's own dilemmas: the person's drafts, what waits for review, and what it published."""
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    own = _listing(Dilemma.objects.filter(organisation=organisation)).select_related("author")
+    reviewer = can_review(membership)
+    mine = list(own.filter(author=membership.user).exclude(status=Status.PUBLISHED).order_by("-updated_at", "pk"))
+    waiting = (
+        list(own.filter(status=Status.SUBMITTED).exclude(author=membership.user).order_by("submitted_at", "pk"))
+        if reviewer
+        else []
+    )
+    returned = (
+        list(own.filter(status=Status.RETURNED).exclude(author=membership.user).order_by("-reviewed_at", "pk"))
+        if reviewer
+        else []
+    )
+    published = Paginator(own.filter(status=Status.PUBLISHED).order_by("-published_at", "pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    shared = set(
+        Consent.objects.active()
+        .filter(organisation=organisation, subject__in=[d.subject for d in published])
+        .values_list("subject", flat=True)
+    )
+    return render(
+        request,
+        "dilemmas/ours.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "mine": mine,
+            "waiting": waiting,
+            "returned": returned,
+            "page_obj": published,
+            "shared": shared,
+            "can_review": reviewer,
+            "Status": Status,
+            "SectorStatus": SectorStatus,
+        },
+    )
