@@ -14,8 +14,9 @@ from django.urls import reverse
 from audit.models import Entry, Event
 from cases.annual import current_year
 from cases.forms_annual import REFLECTION_LIMIT
-from cases.models import AnnualAccount
-from tests.cases.test_annual_figures import seed_2025
+from cases.models import AnnualAccount, Case
+from tests.cases.conftest import build_playbook
+from tests.cases.test_annual_figures import Seeder, at, seed_2025
 
 
 @pytest.fixture
@@ -191,3 +192,16 @@ def test_downloads_follow_the_same_access(people, seeded):
         assert people.client("member").get(url(name, people, 2025)).status_code == 403
         assert people.client("outsider").get(url(name, people, 2025)).status_code == 404
     assert not Entry.objects.filter(event=Event.EXPORT).exists()
+
+
+def test_a_breakdown_that_would_give_a_small_group_away_is_withheld(people, english):
+    """One case by the speak-up channel and five by phone: "< 5" and a hidden count of at least 5 that make 6 can
+    only be 1 and 5, so the table of routes is not shown at all; the total still is."""
+    seed = Seeder(people.org, build_playbook())
+    seed.case(at(2022, 3, 1), source=Case.Source.SPEAKUP, ack=1)
+    for day in range(5):
+        seed.case(at(2022, 4, 1 + day), ack=1)
+    page = people.client("manager").get(url("annual_account", people, 2022)).content.decode()
+    assert "Cases received in 2022: <strong>6</strong>" in page
+    assert "Cases by route: not shown." in page
+    assert "Speak-up channel" not in page
