@@ -163,10 +163,6 @@ class Breakdown:
         """Every count hidden, zeros too: the numbers would give a small group away however they were cut."""
         return bool(self.rows) and all(row.cell.state == HIDDEN for row in self.rows)
 
-    @property
-    def has_hidden(self) -> bool:
-        return any(row.cell.state == HIDDEN for row in self.rows)
-
 
 @dataclass(frozen=True)
 class Timing:
@@ -207,7 +203,7 @@ class AccountFigures:
     handling: list[HandlingRow] = field(default_factory=list)
     acknowledge_days: int = ACKNOWLEDGE_WITHIN_DAYS
     feedback_months: int = FEEDBACK_WITHIN_MONTHS
-    # Raw totals, only to tell whether there is anything at all (0 shows as 0, so this gives nothing away).
+    # Nothing received, concluded, open or reported in the year (zeros show as 0, so this gives nothing away).
     nothing: bool = False
 
 
@@ -352,7 +348,7 @@ def _research_of_types(types: Mapping[int, ViolationType]) -> dict[int, str]:
     return found
 
 
-def figures(organisation: Organisation, year: int, *, now: datetime | None = None) -> "AccountFigures":
+def figures(organisation: Organisation, year: int, *, now: datetime | None = None) -> AccountFigures:
     """The account of `year` for `organisation`, with small groups hidden. Seven queries, whatever the size."""
     now = now or timezone.now()
     start, end = year_bounds(year)
