@@ -31,7 +31,7 @@ from actions.models import ActionPlan
 from audit.models import Event, record
 from cases import handling, sharing
 from cases import keys as case_keys
-from cases.access import can_handle_cases, get_case_for_handler, require_case_role
+from cases.access import ACCOUNT_ROLES, can_handle_cases, get_case_for_handler, require_case_role
 from cases.deadlines import schedule
 from cases.exports import case_pdf
 from cases.forms import (
@@ -150,6 +150,7 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
             "now": now,
             "query": query.urlencode(),
             "can_register": can_handle_cases(membership),
+            "can_read_account": membership.role in ACCOUNT_ROLES,
         },
     )
 
