@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -133,11 +134,24 @@ class DilemmaQuerySet(models.QuerySet["Dilemma"]):
         else:
             candidates = self.filter(context=dilemma.context)
         score = (
-            Count("types", filter=Q(types__in=type_ids), distinct=True)
-            + 2 * Count("subtypes", filter=Q(subtypes__in=subtype_ids), distinct=True)
+            _shared(Dilemma.types.through, "violationtype_id", type_ids)
+            + 2 * _shared(Dilemma.subtypes.through, "violationsubtype_id", subtype_ids)
             + Case(When(context=dilemma.context, then=Value(1)), default=Value(0))
         )
         return candidates.exclude(pk=dilemma.pk).annotate(closeness=score).order_by("-closeness", "-published_at", "pk")
+
+
+def _shared(through: Any, column: str, ids: list[int]) -> Any:
+    """How many of `ids` a dilemma is tagged with: a correlated count, so the outer query needs no GROUP BY."""
+    if not ids:
+        return Value(0)
+    tagged = (
+        through.objects.filter(dilemma_id=OuterRef("pk"), **{f"{column}__in": ids})
+        .values("dilemma_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(tagged), Value(0))
 
 
 class Dilemma(Bilingual):

@@ -1,0 +1,227 @@
+"""Full-text search of the library, on whichever database runs the suite (CI runs it on SQLite and PostgreSQL).
+
+The behaviour tests hold for both backends; the last tests check each backend's own machinery: the SQLite
+FTS5 triggers, and that PostgreSQL answers from the GIN index.
+"""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from dilemmas.links import for_topic
+from dilemmas.models import Context, Dilemma, Status
+from dilemmas.search import search, terms
+from organisations.models import Organisation
+from tests.dilemmas.conftest import make_dilemma
+
+pytestmark = pytest.mark.usefixtures("taxonomy")
+
+
+def library(people, persona: str = "member", query: str = ""):
+    return people.client(persona).get(reverse("dilemmas:library", kwargs={"slug": "hulp"}) + query)
+
+
+def found(queryset) -> list[str]:
+    return [d.title_en or d.title_nl for d in queryset]
+
+
+@pytest.fixture
+def three(people):
+    """Three published dilemmas of `hulp` about different things."""
+    return {
+        "rice": make_dilemma(people.org, people.member, tags=["conflict-of-interest-nepotism"]),
+        "diems": make_dilemma(
+            people.org,
+            people.member,
+            title_en="Per diems for a training",
+            situation_en="Participants of a workshop expect per-diems above the real costs.",
+            question_en="What allowance do you pay?",
+            context=Context.FUNDER_PARTNER,
+            tags=["misuse-of-funds"],
+        ),
+        "customs": make_dilemma(
+            people.org,
+            people.member,
+            languages="nl",
+            title_en="",
+            situation_en="",
+            question_en="",
+            reflection_en="",
+            title_nl="Smeergeld bij de douane",
+            situation_nl="Een douanebeambte vraagt contant geld om vaccins vrij te geven. Financiële druk.",
+            question_nl="Betaal je?",
+            context=Context.GOVERNMENT,
+            tags=["corruption"],
+        ),
+    }
+
+
+def test_words_in_either_language_find_a_dilemma_and_prefixes_count(people, three):
+    visible = Dilemma.objects.visible_to(people.org)
+    assert found(search(visible, "douane")) == ["Smeergeld bij de douane"]
+    assert found(search(visible, "diem")) == ["Per diems for a training"]  # "per-diems" and "diems" both
+    assert found(search(visible, "COUSIN")) == ["Our cousin supplies the rice"]
+    # Tag names count too, in both languages: "Corruptie" is the Dutch name of the tag.
+    assert found(search(visible, "corruptie")) == ["Smeergeld bij de douane"]
+
+
+def test_every_word_must_match(people, three):
+    visible = Dilemma.objects.visible_to(people.org)
+    assert found(search(visible, "cousin rice")) == ["Our cousin supplies the rice"]
+    assert found(search(visible, "cousin vaccins")) == []
+
+
+def test_a_match_in_the_title_ranks_above_a_match_in_the_text(people):
+    body = make_dilemma(
+        people.org, people.member, title_en="Fuel for the trucks", situation_en="A training on safety, with lunch."
+    )
+    title = make_dilemma(people.org, people.member, title_en="A training too far", situation_en="Costs rise.")
+    assert found(search(Dilemma.objects.visible_to(people.org), "training")) == [title.title_en, body.title_en]
+
+
+def test_search_operators_and_punctuation_are_plain_words(people, three):
+    visible = Dilemma.objects.visible_to(people.org)
+    for query in ['NOT "', "cousin OR", "*", "cousin) AND (", "rice:*", "a'b", "!!", "near(", "-"]:
+        list(search(visible, query))  # no syntax error from the database
+    assert terms('NOT "cousin" -rice*') == ["not", "cousin", "rice"]
+    assert found(search(visible, '"cousin"')) == ["Our cousin supplies the rice"]
+
+
+def test_search_finds_only_what_the_organisation_may_see(people, three):
+    other = people.other_org
+    make_dilemma(other, people.outsider, title_en="Another cousin, privately")
+    make_dilemma(people.org, people.manager, title_en="A cousin in a draft", status=Status.DRAFT)
+    assert found(search(Dilemma.objects.visible_to(people.org), "cousin")) == ["Our cousin supplies the rice"]
+    assert found(search(Dilemma.objects.visible_to(other), "cousin")) == ["Another cousin, privately"]
+
+
+def test_the_page_filters_on_topic_context_and_language_with_the_search(people, three, english):
+    page = library(people, query="?tag=financial").content.decode()  # a type finds its sub-types' dilemmas
+    assert "Per diems for a training" in page and "Our cousin" not in page and "Smeergeld" not in page
+    page = library(people, query="?tag=corruption&tag=conflict-of-interest-nepotism").content.decode()
+    assert "Smeergeld" in page and "Our cousin" in page and "Per diems" not in page
+    page = library(people, query="?context=funder-partner").content.decode()
+    assert "Per diems" in page and "Our cousin" not in page
+    page = library(people, query="?language=nl").content.decode()
+    assert "Smeergeld" in page and "Per diems" not in page
+    assert "Only in Dutch" in page  # said on the English interface
+    page = library(people, query="?language=en&q=cousin").content.decode()
+    assert "Our cousin" in page and "1 dilemma found, best match first." in page
+    # An unknown topic (an old link) is ignored, not an error.
+    response = library(people, query="?tag=no-such-topic&tag=corruption")
+    assert response.status_code == 200 and "Smeergeld" in response.content.decode()
+
+
+def test_no_match_says_so_and_offers_the_whole_library(people, three, english):
+    page = library(people, query="?q=zebra").content.decode()
+    assert "No dilemma matches your search." in page
+    assert f'href="{reverse("dilemmas:library", kwargs={"slug": "hulp"})}"' in page
+
+
+def test_an_empty_library_says_where_dilemmas_come_from(people, english):
+    page = library(people).content.decode()
+    assert "The library is still empty." in page and "Write a dilemma" in page
+    assert "Write a dilemma" not in library(people, "viewer").content.decode()
+
+
+def test_long_results_are_paginated_and_keep_the_filters(people, english):
+    for n in range(23):
+        make_dilemma(people.org, people.member, title_en=f"Rice number {n}")
+    first = library(people, query="?q=rice").content.decode()
+    assert "23 dilemmas found" in first and "Page 1 of 2" in first
+    assert "?q=rice&amp;page=2" in first
+    second = library(people, query="?q=rice&page=2").content.decode()
+    assert second.count('<article class="card">') == 3
+
+
+def test_a_changed_text_is_found_by_its_new_words(people):
+    dilemma = make_dilemma(people.org, people.member, status=Status.DRAFT)
+    data = {
+        "language": "en",
+        "title": "Generator repairs",
+        "situation": "A partner booked a generator repair as training materials.",
+        "question": "How do you respond?",
+        "option_1": "Report it",
+        "option_2": "Correct it together",
+        "option_3": "Leave it",
+        "context": "local-partner",
+    }
+    url = reverse("dilemmas:edit", kwargs={"slug": "hulp", "code": dilemma.code})
+    assert people.client("member").post(url, data).status_code == 302
+    Dilemma.objects.filter(pk=dilemma.pk).update(status=Status.PUBLISHED, published_at=dilemma.created_at)
+    visible = Dilemma.objects.visible_to(people.org)
+    assert found(search(visible, "generator")) == ["Generator repairs"]
+    assert found(search(visible, "rice")) == []
+    assert found(search(visible, "correct together")) == ["Generator repairs"]  # the courses of action count
+
+
+def test_a_link_for_a_topic_opens_the_filtered_library(people, three, english):
+    url = for_topic(["corruption", "", "corruption", "misuse-of-funds"], slug="hulp")
+    assert url == "/o/hulp/dilemmas/?tag=corruption&tag=misuse-of-funds"
+    assert for_topic([], slug="hulp") == "/o/hulp/dilemmas/"
+    page = people.client("viewer").get(url).content.decode()
+    assert "Smeergeld" in page and "Per diems" in page and "Our cousin" not in page
+
+
+def test_related_dilemmas_share_topics_closest_first(people, english):
+    dilemma = make_dilemma(people.org, people.member, tags=["fraud", "corruption"], context=Context.SUPPLIER)
+    both = make_dilemma(people.org, people.member, title_en="Both topics", tags=["fraud", "corruption"])
+    one = make_dilemma(people.org, people.member, title_en="One topic", tags=["fraud"])
+    make_dilemma(people.org, people.member, title_en="Unrelated", tags=["bullying"], context=Context.SUPPLIER)
+    make_dilemma(people.other_org, people.outsider, title_en="Private elsewhere", tags=["fraud", "corruption"])
+    related = found(Dilemma.objects.visible_to(people.org).related_to(dilemma))
+    assert related == [both.title_en, one.title_en]
+    page = people.client("member").get(reverse("dilemmas:dilemma", kwargs={"slug": "hulp", "code": dilemma.code}))
+    text = page.content.decode()
+    assert "Both topics" in text and "One topic" in text and "Unrelated" not in text and "Private elsewhere" not in text
+
+
+def test_the_library_page_takes_the_same_number_of_queries_for_more_dilemmas(people, django_assert_max_num_queries):
+    for n in range(3):
+        make_dilemma(people.org, people.member, title_en=f"Rice {n}", tags=["fraud"])
+    client = people.client("member")
+    with django_assert_max_num_queries(14):
+        client.get(reverse("dilemmas:library", kwargs={"slug": "hulp"}) + "?q=rice")
+    for n in range(15):
+        make_dilemma(people.org, people.member, title_en=f"More rice {n}", tags=["corruption", "fraud"])
+    with django_assert_max_num_queries(14):
+        client.get(reverse("dilemmas:library", kwargs={"slug": "hulp"}) + "?q=rice")
+
+
+# --- Each backend's own machinery ---------------------------------------------------------------------
+
+
+def fts_rowids(word: str) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM dilemmas_dilemma_fts WHERE dilemmas_dilemma_fts MATCH %s", [word])
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index exists on SQLite only")
+def test_the_sqlite_index_follows_every_change(people):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'dilemmas_dilemma'")
+        triggers = {row[0] for row in cursor.fetchall()}
+    # A migration that rebuilds the dilemma table drops these: it must create them again (see migration 0002).
+    assert triggers == {f"dilemmas_dilemma_fts_{name}" for name in ("insert", "update", "delete")}
+    dilemma = make_dilemma(people.org, people.member, title_en="Zanzibar cloves")
+    assert fts_rowids("zanzibar") == [dilemma.pk]
+    Dilemma.objects.filter(pk=dilemma.pk).update(title_en="Nutmeg")
+    assert fts_rowids("zanzibar") == [] and fts_rowids("nutmeg") == [dilemma.pk]
+    Organisation.objects.filter(pk=people.org.pk).delete()  # a cascade, not Django's delete of the row itself
+    assert fts_rowids("nutmeg") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
+def test_postgres_answers_from_the_gin_index(people):
+    for n in range(30):
+        make_dilemma(people.org, people.member, title_en=f"Rice {n}")
+    make_dilemma(people.org, people.member, title_en="Zanzibar cloves")
+    queryset = search(Dilemma.objects.all(), "zanzibar")
+    assert found(queryset) == ["Zanzibar cloves"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "dilemma_search_gin" in plan, plan
