@@ -73,7 +73,7 @@ class PlaybookForm(forms.Form):
             applies_to=list(cleaned["applies_to"]),
             is_default=cleaned["is_default"],
         )
-        _show(self, check_playbook(candidate, known_codes=self.known, others=self.others), {})
+        _show(self, check_playbook(candidate, known_codes=self.known, others=self.others, needs_default=True), {})
         self.values = {
             name: getattr(candidate, name)
             for name in ("title_nl", "title_en", "intro_nl", "intro_en", "applies_to", "is_default")

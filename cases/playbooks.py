@@ -341,9 +341,13 @@ def taxonomy_codes() -> set[str]:
     )
 
 
-def check_playbook(playbook: Playbook, *, known_codes: set[str], others: Iterable[Playbook]) -> list[Problem]:
+def check_playbook(
+    playbook: Playbook, *, known_codes: set[str], others: Iterable[Playbook], needs_default: bool = False
+) -> list[Problem]:
     """Every problem with a playbook's own fields. `others`: the playbooks it must not clash with (the other
-    framework playbooks, or the other playbooks an organisation uses): one default, each category in one."""
+    framework playbooks, or the other playbooks an organisation uses): one default, each category in one.
+    `needs_default`: refuse to leave `others` without any default. An organisation's copy asks for it; the
+    loader cannot, as it reads one file at a time and the default's file may load later."""
     problems = _Problems()
     if slug_problem := _slug_problem(playbook.code):
         problems.add(None, "code", slug_problem)
@@ -369,6 +373,9 @@ def check_playbook(playbook: Playbook, *, known_codes: set[str], others: Iterabl
     elif playbook.is_default and (other := next((o for o in others if o.is_default), None)):
         message = _("“%(other)s” is the default playbook already: there can be only one.")
         problems.add(None, "is_default", message, other=other.title)
+    elif needs_default and not playbook.is_default and not any(o.is_default for o in others):
+        message = _("No other playbook is the default: make another one the default first.")
+        problems.add(None, "is_default", message)
     return list(problems)
 
 

@@ -200,6 +200,17 @@ def test_the_playbook_form_keeps_the_loaders_rules(officer, change, error):
     assert copy.title_en == "Fraud and corruption" and not copy.is_default
 
 
+def test_the_only_default_stays_the_default(officer):
+    copy = copy_of(officer, "general")
+    data = {"title_nl": copy.title_nl, "title_en": copy.title_en, "intro_nl": copy.intro_nl, "intro_en": copy.intro_en}
+
+    response = officer.post(url("playbook_edit", code=copy.code), data)  # "default" not ticked
+
+    assert "No other playbook is the default: make another one the default first." in response.content.decode()
+    copy.refresh_from_db()
+    assert copy.is_default
+
+
 # --- Editing steps ----------------------------------------------------------------------------------
 
 
