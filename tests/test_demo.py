@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import timedelta
 from io import StringIO
 
 import nacl.pwhash.argon2id as argon2id
@@ -14,6 +15,9 @@ from accounts.models import User
 from actions.models import Action, ActionEvent, ActionPlan
 from assessments.models import Answer, AnswerChange, Assessment, ReviewComment
 from assessments.report import build_report
+from cases import handling
+from cases import keys as case_keys
+from cases.models import Assignment, Case, CaseGrant, CaseRole, CaseStep, Note
 from organisations.models import Alliance, AllianceMember, Consent, Invitation, Membership, Organisation, Partnership
 from speakup import crypto, keys
 from speakup.models import Channel, ChannelHandler, HandlerGrant, HandlerKey, Report, ReportKey
@@ -133,12 +137,13 @@ def test_running_twice_changes_nothing():
     assert Assessment.objects.count() == 2
     assert ActionPlan.objects.count() == 1
     assert Report.objects.count() == 1
-    assert HandlerKey.objects.count() == 1
+    # The officer's, and the director's (the decision-maker on the demo cases).
+    assert HandlerKey.objects.count() == 2
 
 
 def test_a_rerun_leaves_the_assessments_plan_and_report_as_they_are():
     run_demo()
-    key = HandlerKey.objects.get()
+    key = HandlerKey.objects.get(user__email=OFFICER)
     snapshot = {
         "assessments": list(Assessment.objects.values_list("code", "status", "submitted_at", "finalised_at")),
         "answers": list(Answer.objects.values_list("id", "level", "option_id", "comment", "answered_at")),
@@ -149,7 +154,7 @@ def test_a_rerun_leaves_the_assessments_plan_and_report_as_they_are():
 
     run_demo()
 
-    assert HandlerKey.objects.get().by_password == key.by_password  # the key was not set up again
+    assert HandlerKey.objects.get(user__email=OFFICER).by_password == key.by_password  # not set up again
     assert snapshot == {
         "assessments": list(Assessment.objects.values_list("code", "status", "submitted_at", "finalised_at")),
         "answers": list(Answer.objects.values_list("id", "level", "option_id", "comment", "answered_at")),
@@ -326,3 +331,118 @@ def test_without_the_framework_content_the_rest_is_made_and_a_note_says_what_to_
     assert "load_framework" in err.getvalue()
     assert Assessment.objects.count() == 0
     assert Report.objects.count() == 1
+
+
+# Cases ------------------------------------------------------------------------------------------------------------
+
+DIRECTOR = "admin@hulp-zonder-grenzen.example"
+
+
+def case_snapshot() -> dict[str, list]:
+    return {
+        "cases": list(Case.objects.values_list("code", "reference", "phase", "outcome", "concluded_at", "updated_at")),
+        "steps": list(CaseStep.objects.values_list("id", "done_at", "checked")),
+        "notes": list(Note.objects.values_list("id", "body")),
+        "assignments": list(Assignment.objects.values_list("id", "user_id", "role", "no_conflict_confirmed_at")),
+        "grants": list(CaseGrant.objects.values_list("id", "sealed")),
+        "keys": list(HandlerKey.objects.values_list("user_id", "public_key", "by_password")),
+    }
+
+
+def open_notes(case: Case, user: str) -> list[str]:
+    """The case's notes as `user` reads them with their key unlocked by the demo password."""
+    private_key = keys.open_with_password(User.objects.get(email=user), "samen-demo")
+    held = case_keys.case_keys(case, private_key)
+    return [case_keys.open_with(held, note.key_version, bytes(note.body)).decode() for note in case.notes.all()]
+
+
+def test_the_demo_has_three_cases_with_the_officer_and_the_director_on_each():
+    run_demo()
+    hzg = Organisation.objects.get(slug="hulp-zonder-grenzen")
+    cases = Case.objects.filter(organisation=hzg)
+    assert cases.count() == 3
+    assert not Case.objects.exclude(organisation=hzg).exists()
+    for case in cases:
+        roles = set(case.assignments.values_list("user__email", "role"))
+        assert roles == {(OFFICER, CaseRole.INTAKE), (DIRECTOR, CaseRole.DECISION_MAKER)}, case
+        # Both hold the newest case key, so both read the file with the demo password.
+        assert case_keys.holds_newest(case, User.objects.get(email=OFFICER))
+        assert case_keys.holds_newest(case, User.objects.get(email=DIRECTOR))
+        assert case.steps.exists() and case.severity and case.triaged_at is not None
+    # The demo report stays in the inbox for a visitor to open a case from.
+    assert Report.objects.get().status == Report.Status.NEW
+    assert not Case.objects.filter(report__isnull=False).exists()
+
+
+def test_the_safeguarding_case_starts_with_care_for_the_survivor():
+    run_demo()
+    case = Case.objects.get(subtype__code="sexual-exploitation-abuse")
+    assert case.playbook.code == "safeguarding" and case.playbook.organisation is None
+    assert (case.source, case.severity, case.retaliation_risk) == (Case.Source.MEETING, "high", "high")
+    assert not case.is_concluded and case.acknowledged_at is not None
+    done = set(case.steps.filter(done_at__isnull=False).values_list("code", flat=True))
+    assert {"immediate-safety", "medical-psychosocial", "consent"} <= done
+    assert case.steps.filter(victim_care=True, done_at__isnull=True).exists(), "care goes on: some care steps open"
+    notes = open_notes(case, DIRECTOR)
+    assert any("72 hours" in note for note in notes)
+    assert not any(b"72 hours" in bytes(note.body) for note in case.notes.all()), "a note is stored in plain text"
+    # The director has not confirmed yet that they have no conflict: they see that question first.
+    director = case.assignments.get(user__email=DIRECTOR)
+    assert director.no_conflict_confirmed_at is None
+
+
+def test_the_fraud_case_came_by_phone_with_some_steps_done_and_a_note():
+    run_demo()
+    case = Case.objects.get(subtype__code="fraud")
+    assert case.involves is not None and case.involves.slug == "tumaini-health"
+    assert (case.source, case.playbook.code) == (Case.Source.PHONE, "fraud-corruption")
+    steps = case.steps.order_by("order")
+    assert 0 < steps.filter(done_at__isnull=False).count() < steps.count()
+    assert case.notes.filter(step__isnull=True).count() == 1
+    assert any(note.startswith("Second call") for note in open_notes(case, OFFICER))
+    assert case.received_at < timezone.now() - timedelta(days=20)
+
+
+def test_the_concluded_case_has_an_outcome_and_every_step_done():
+    run_demo()
+    case = Case.objects.get(concluded_at__isnull=False)
+    assert case.outcome == Case.Outcome.SUBSTANTIATED
+    assert case.playbook.code == "conflict-of-interest"
+    assert not case.steps.filter(done_at__isnull=True).exists()
+    assert case.steps.filter(done_by__email=DIRECTOR).exists(), "the decision-maker's steps are the director's"
+    # Done in the order the playbook sets, between receipt and conclusion.
+    assert case.concluded_at is not None
+    done = {step.code: step.done_at for step in case.steps.all() if step.done_at is not None}
+    for code, done_at in done.items():
+        assert case.received_at <= done_at <= case.concluded_at
+        for before in case.steps.get(code=code).after:
+            assert done[before] <= done_at, (before, code)
+    private_key = keys.open_with_password(User.objects.get(email=DIRECTOR), "samen-demo")
+    conclusion = handling.open_json(case_keys.case_keys(case, private_key), case.conclusion_version, case.conclusion)
+    assert "re-tendered" in conclusion["measures"]
+    assert b"re-tendered" not in bytes(case.conclusion)
+
+
+def test_print_logins_says_who_handles_and_decides_on_the_cases():
+    out = run_demo("--print-logins")
+    assert f"Cases: {OFFICER} handles them, {DIRECTOR} decides; both unlock them with samen-demo." in out
+
+
+def test_a_rerun_leaves_the_cases_as_they_are():
+    run_demo()
+    before = case_snapshot()
+
+    run_demo()
+
+    assert case_snapshot() == before
+
+
+def test_a_rerun_makes_a_demo_case_that_is_missing_and_leaves_the_others():
+    run_demo()
+    kept = set(Case.objects.exclude(subtype__code="fraud").values_list("code", flat=True))
+    Case.objects.filter(subtype__code="fraud").delete()
+
+    run_demo()
+
+    assert set(Case.objects.exclude(subtype__code="fraud").values_list("code", flat=True)) == kept
+    assert Case.objects.filter(subtype__code="fraud").count() == 1

@@ -1,26 +1,30 @@
 """Fictional demo data: three Dutch member organisations, their partners abroad, an alliance, and people.
 
 With the framework content loaded (`manage.py load_framework`, which `make setup` runs first) it also
-makes a final partner-integrity assessment with its action plan, a PSEA assessment half answered, and
-a speak-up channel with one report in the inbox.
+makes a final partner-integrity assessment with its action plan, a PSEA assessment half answered,
+a speak-up channel with one report in the inbox, and three cases of Hulp Zonder Grenzen following the
+framework's playbooks (safeguarding, fraud, and a concluded conflict of interest).
 
 Idempotent: every record is looked up by its slug, email or natural key, so running the command
 again changes nothing. Passwords are set only when a person is created, so a demo user who changed
-theirs keeps it. The assessments, the plan and the report are made only when they do not exist yet:
+theirs keeps it. The assessments, the plan, the report and the cases are made only when they do not exist yet:
 a second run leaves them as they are, whatever was done with them meanwhile.
 
 Every name here is invented. Identifiers have the right form (NL-KVK-########) but belong to no one.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from nacl.public import PrivateKey
 
 from accounts.models import User
 from actions.models import Action, ActionEvent, ActionPlan
@@ -38,7 +42,10 @@ from organisations.models import (
     Role,
 )
 from speakup import crypto, keys
-from speakup.models import Channel, ChannelHandler, Report
+from speakup.models import Channel, ChannelHandler, HandlerKey, Report
+
+if TYPE_CHECKING:
+    from cases.models import Case
 
 PASSWORD = "samen-demo"  # noqa: S105 -- a published demo password; the command refuses to run in production
 
@@ -309,6 +316,148 @@ REPORT_CONTENT = {
 }
 
 
+@dataclass(frozen=True)
+class DemoCase:
+    """A demo case: how it came in, its triage, the steps done (code, days after receipt, note) and notes."""
+
+    source: str
+    subtype: str  # its taxonomy sub-type: the playbook follows from it
+    received_days_ago: int
+    summary: str
+    severity: str
+    risk: str
+    triaged_after_days: int
+    steps: tuple[tuple[str, float, str], ...] = ()
+    notes: tuple[tuple[float, str], ...] = ()
+    involves: str = ""
+    director_confirmed: bool = True
+    # A concluded case: every step done, these texts sealed as its conclusion.
+    outcome: str = ""
+    concluded_days_ago: int = 0
+    conclusion: dict[str, str] = field(default_factory=dict)
+
+
+DEMO_CASES = [
+    # Safeguarding, told in person: the survivor's care first; the director has not looked at it yet.
+    DemoCase(
+        source="meeting",
+        subtype="sexual-exploitation-abuse",
+        received_days_ago=5,
+        summary=(
+            "A community volunteer told the officer during the field visit to Gulu that a distribution worker of "
+            "the partner promised a young woman an extra food parcel in exchange for sex. The volunteer brought "
+            "the woman to the meeting; she wants the worker kept away from the distribution point and does not "
+            "want to go to the police for now."
+        ),
+        severity="high",
+        risk="high",
+        triaged_after_days=1,
+        involves="gulu-youth-forward",
+        director_confirmed=False,
+        steps=(
+            (
+                "immediate-safety",
+                0.2,
+                "The worker is kept away from the distribution point while the case runs; "
+                "the partner's coordinator agreed by phone. No child is involved.",
+            ),
+            ("register", 0.3, "One conversation, recorded in her words, with the volunteer present at her request."),
+            ("acknowledge", 0.5, ""),
+            (
+                "medical-psychosocial",
+                1,
+                "Medical care offered within 72 hours through the health centre; she "
+                "accepted counselling. We pay; the partner arranges transport.",
+            ),
+            (
+                "consent",
+                1.5,
+                "She agreed to an investigation and to informing the partner's director, not to a police report "
+                "for now. Explained that we must act without consent if a child turns out to be involved.",
+            ),
+            ("conflict-check", 2, ""),
+            ("triage", 2, ""),
+        ),
+    ),
+    # Fraud at a partner, reported by phone: evidence secured, waiting for the investigation plan.
+    DemoCase(
+        source="phone",
+        subtype="fraud",
+        received_days_ago=24,
+        summary=(
+            "The finance assistant of a partner called: invoices of a transport company for the maternal health "
+            "programme were booked twice in March and April, and the second payments went to another account."
+        ),
+        severity="medium",
+        risk="low",
+        triaged_after_days=6,
+        involves="tumaini-health",
+        steps=(
+            ("register", 0, "Call of 20 minutes; the caller is willing to send the two payment lists."),
+            ("acknowledge", 1, ""),
+            (
+                "secure-evidence",
+                2,
+                "Payment lists of March and April received and stored with this case; the "
+                "partner's finance system export is requested through the director.",
+            ),
+            ("conflict-check", 3, ""),
+            ("triage", 6, ""),
+        ),
+        notes=(
+            (
+                9,
+                "Second call: the caller has heard nothing more and is worried about being recognised. "
+                "Agreed to keep the contact through the officer only.",
+            ),
+        ),
+    ),
+    # Conflict of interest, by email, concluded: substantiated, with measures and lessons.
+    DemoCase(
+        source="email",
+        subtype="conflict-of-interest-nepotism",
+        received_days_ago=150,
+        summary=(
+            "A colleague wrote that the logistics coordinator awarded the warehouse contract to a company run by "
+            "his brother-in-law, without declaring it and without a second quote."
+        ),
+        severity="medium",
+        risk="low",
+        triaged_after_days=5,
+        steps=(
+            ("register", 0, "The email and the tender file are stored with this case."),
+            ("acknowledge", 2, ""),
+            ("conflict-check", 3, ""),
+            ("triage", 5, ""),
+            (
+                "investigate",
+                60,
+                "The contract was awarded without a second quote; the family relation is "
+                "confirmed by the company register. The coordinator did not declare it.",
+            ),
+        ),
+        outcome="substantiated",
+        concluded_days_ago=40,
+        conclusion={
+            "measures": "The warehouse contract is re-tendered; the coordinator received a written warning and no "
+            "longer signs contracts.",
+            "support": "The colleague who wrote was told the outcome in a meeting with the officer.",
+            "lessons": "Every tender now asks each person involved to declare their interests, and needs two quotes "
+            "above EUR 5,000.",
+            "feedback": "",
+        },
+    ),
+]
+# Whom a notification step was sent to in the demo (the people who read the case see it).
+NOTIFIED_TO = {
+    "cbf": "CBF, by the online form",
+    "funder": "Ministry of Foreign Affairs, the programme's contact",
+    "partner": "The partner's director",
+    "alliance": "The alliance's integrity task force",
+    "authorities": "Police, by the officer in person",
+}
+
+
 def demo_email(role: str, slug: str) -> str:
     return f"{role}@{slug}.example"
 
@@ -336,6 +485,7 @@ class Command(BaseCommand):
             if framework_loaded:
                 self.load_assessments()
             self.load_speakup()
+            self.load_cases()
         if options["verbosity"]:
             self.stdout.write(f"Demo data ready ({created} new people).")
             if not framework_loaded:
@@ -615,6 +765,126 @@ class Command(BaseCommand):
         keys.issue_key(report, report_key, channel.handler_users())
         return receipt
 
+    # Cases ----------------------------------------------------------------------------------------------------
+    # Three cases of Hulp Zonder Grenzen, made through cases.handling as the case pages make them (keys, steps,
+    # sealed notes): the integrity officer is the intake handler, the director the decision-maker. The demo
+    # report stays in the inbox without a case, so a visitor can open one from it.
+
+    def load_cases(self) -> None:
+        from cases.models import Playbook
+
+        if not Playbook.objects.filter(organisation__isnull=True).exists():
+            return  # the framework content is not loaded: handle() says what to run
+        hzg = Organisation.objects.get(slug="hulp-zonder-grenzen")
+        # Registered in the order they came in, so the references count up with the dates.
+        missing = sorted(
+            (spec for spec in DEMO_CASES if not self.demo_case(hzg, spec).exists()),
+            key=lambda spec: -spec.received_days_ago,
+        )
+        if not missing:
+            return
+        officer = User.objects.get(email=demo_email(Role.OFFICER, hzg.slug))
+        director = User.objects.get(email=demo_email(Role.ADMIN, hzg.slug))
+        # The director decides on cases, so reads them with a key of their own (locked under the demo password).
+        if not keys.has_key(director):
+            keys.setup(director, PASSWORD)
+        try:
+            officer_key = keys.open_with_password(officer, PASSWORD)
+        except keys.WrongSecret:
+            self.stderr.write("The officer's handler key no longer opens with the demo password: no demo cases made.")
+            return
+        today = timezone.localdate()
+        for spec in missing:
+            self.make_case(hzg, spec, officer, director, officer_key, today)
+
+    def demo_case(self, organisation: Organisation, spec: DemoCase) -> "QuerySet[Case]":
+        from cases.models import Case
+
+        return Case.objects.filter(organisation=organisation, source=spec.source, subtype__code=spec.subtype)
+
+    def make_case(
+        self, hzg: Organisation, spec: DemoCase, officer: User, director: User, officer_key: PrivateKey, today: date
+    ) -> None:
+        from audit.models import Event, record
+        from cases import handling
+        from cases.models import Assignment, CaseRole, Note, Phase
+        from framework.models import ViolationSubtype
+
+        subtype = ViolationSubtype.objects.select_related("type").get(code=spec.subtype)
+        received = days_ago(today, spec.received_days_ago)
+        case = handling.open_case(
+            hzg,
+            by=officer,
+            source=spec.source,
+            received_at=received,
+            summary=spec.summary,
+            category=subtype.type,
+            subtype=subtype,
+            involves=Organisation.objects.filter(slug=spec.involves).first() if spec.involves else None,
+        )
+        assignment = handling.assign(case, director, CaseRole.DECISION_MAKER, by=officer, by_private_key=officer_key)
+        Assignment.objects.filter(case=case).update(assigned_at=received)
+        if spec.director_confirmed:
+            Assignment.objects.filter(pk=assignment.pk).update(no_conflict_confirmed_at=received + timedelta(days=1))
+        # Triage, as the triage page saves it.
+        case.severity, case.retaliation_risk = spec.severity, spec.risk
+        case.triaged_at = received + timedelta(days=spec.triaged_after_days)
+        case.save(update_fields=["severity", "retaliation_risk", "triaged_at"])
+        record(
+            Event.CASE_CHANGED,
+            actor=officer.email,
+            organisation=hzg.slug,
+            target=case.reference,
+            detail={"triage": True},
+        )
+
+        steps = {step.code: step for step in case.steps.all()}
+        # Every step for a concluded case, else the steps listed; each once the steps it comes after are done.
+        todo = list(steps) if spec.conclusion else [code for code, _days, _note in spec.steps if code in steps]
+        done_on = {code: (days, note) for code, days, note in spec.steps}
+        span = max(1, spec.received_days_ago - spec.concluded_days_ago)
+        done: set[str] = {code for code, step in steps.items() if step.done_at}
+        while todo:
+            ready = [code for code in todo if all(c in done or c not in steps for c in steps[code].after)]
+            if not ready:
+                break  # what is left waits for steps the demo leaves open
+            for code in ready:
+                step = steps[code]
+                days, note = done_on.get(code, (span * (step.order / (len(steps) + 1)), ""))
+                moment = received + timedelta(days=days)
+                by = director if step.role == CaseRole.DECISION_MAKER else officer
+                written = handling.tick(
+                    case,
+                    step,
+                    by=by,
+                    note=note,
+                    checked=list(range(len(step.checklist))),
+                    notified_to=NOTIFIED_TO.get(step.notify, ""),
+                    when=moment,
+                )
+                if written is not None:
+                    Note.objects.filter(pk=written.pk).update(created_at=moment)
+                todo.remove(code)
+                done.add(code)
+        for days, text in spec.notes:
+            added = handling.add_note(case, text, by=officer)
+            Note.objects.filter(pk=added.pk).update(created_at=received + timedelta(days=days))
+        if spec.conclusion:
+            # As the conclusion page saves it: the texts sealed, the outcome and the date readable.
+            concluded = days_ago(today, spec.concluded_days_ago)
+            case.conclusion, case.conclusion_version = handling.seal_json(case, spec.conclusion)
+            case.outcome = spec.outcome
+            case.concluded_at = concluded
+            case.phase = Phase.CONCLUDE
+            case.save(update_fields=["conclusion", "conclusion_version", "outcome", "concluded_at", "phase"])
+            record(
+                Event.CASE_CONCLUDED,
+                actor=director.email,
+                organisation=hzg.slug,
+                target=case.reference,
+                detail={"outcome": spec.outcome, "feedback_sent": False, "actions": 0},
+            )
+
     def person(self, email: str, name: str, language: str) -> tuple[User, bool]:
         user = User.objects.filter(email=email).first()
         if user is not None:
@@ -648,6 +918,11 @@ class Command(BaseCommand):
                 f"{demo_email(Role.OFFICER, 'hulp-zonder-grenzen')} handles its reports and unlocks them "
                 f"with the password {PASSWORD}."
             )
+            if HandlerKey.objects.filter(user__email=demo_email(Role.ADMIN, "hulp-zonder-grenzen")).exists():
+                self.stdout.write(
+                    f"Cases: {demo_email(Role.OFFICER, 'hulp-zonder-grenzen')} handles them, "
+                    f"{demo_email(Role.ADMIN, 'hulp-zonder-grenzen')} decides; both unlock them with {PASSWORD}."
+                )
             if self.receipt:
                 self.stdout.write(
                     f"Receipt code of the demo report: {crypto.format_receipt(self.receipt)} (shown only now, "
