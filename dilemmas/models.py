@@ -260,10 +260,8 @@ class Dilemma(Bilingual):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.subject = f"{SUBJECT_KIND}:{self.code}"
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "subject" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "subject"]
+        if not self.subject:  # set once: the code never changes
+            self.subject = f"{SUBJECT_KIND}:{self.code}"
         super().save(*args, **kwargs)
 
     title = Localised()
