@@ -86,14 +86,12 @@ def playbook_for(
 ) -> Playbook:
     """The playbook for a category: a sub-type match wins over a type match; the organisation's copy over the
     framework's; the default playbook when nothing matches."""
+    from cases.playbooks import choose
+
     available = playbooks_available(organisation)
-    for code in [c for c in (subtype.code if subtype else None, category.code if category else None) if c]:
-        for playbook in available:
-            if code in playbook.applies_to:
-                return playbook
-    for playbook in available:
-        if playbook.is_default:
-            return playbook
+    found = choose(available, category.code if category else "", subtype.code if subtype else "")
+    if found is not None:
+        return found
     if not available:
         raise Playbook.DoesNotExist("No playbooks are loaded (run manage.py load_framework)")
     return available[0]

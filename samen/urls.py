@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cases.views import playbooks as case_playbooks
 from samen import views
 
 urlpatterns = [
@@ -19,6 +20,8 @@ urlpatterns = [
     path("o/<slug:slug>/health/", include("health.urls")),
     path("o/<slug:slug>/cases/", include("cases.urls")),
     path("o/<slug:slug>/dilemmas/", include("dilemmas.urls")),
+    # The framework's case playbooks, public like the rest of the shared language.
+    *case_playbooks.public_urlpatterns,
     path("framework/", include("framework.urls")),
     path("operators/", admin.site.urls),
 ]

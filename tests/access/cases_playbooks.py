@@ -8,7 +8,7 @@ The public playbook pages get their rows once they are in samen/urls.py.
 
 from cases.models import Playbook
 from cases.playbooks import make_copy
-from tests.access.rows import Row, statuses
+from tests.access.rows import Row, same, statuses
 from tests.cases.conftest import build_playbook
 
 READ = statuses(anonymous=302, outsider=404, viewer=403, member=403, manager=403, officer=200, admin=200)
@@ -48,7 +48,15 @@ STEP = {
     "title_en": "Register the report",
 }
 
+
+def public(world):
+    return {"code": _framework(world).code}
+
+
 ROWS = [
+    # The framework's playbooks are public, like the rest of the shared language.
+    Row("public_playbooks", same(200)),
+    Row("public_playbook", same(200), kwargs=public),
     Row("cases:playbooks", READ, kwargs=slug),
     Row("cases:playbook_framework", READ, kwargs=framework),
     Row("cases:playbook_copy", WRITE, kwargs=framework, method="post"),
