@@ -87,16 +87,21 @@ class DilemmaQuerySet(models.QuerySet["Dilemma"]):
         """The library as `viewer` sees it: the framework's dilemmas, its own published ones, and those
         other organisations share with it by an active consent (a sector-wide one once the editors approved).
 
-        One query: the consents are matched per row (organisation and subject), so a consent covers
-        only a dilemma of the organisation that gave it, however many consents there are.
+        One query. A consent covers only a dilemma of the organisation that gave it (checked per row, but
+        only for the few rows a granting consent names: the shared set is an uncorrelated subquery the
+        database computes once, not a check of every dilemma in the library).
         """
-        granting = Consent.objects.granting(viewer).filter(
-            organisation=OuterRef("organisation"), subject=OuterRef("subject")
+        granting = Consent.objects.granting(viewer).filter(subject__startswith=f"{SUBJECT_KIND}:")
+        given_by_owner = granting.filter(organisation=OuterRef("organisation"), subject=OuterRef("subject"))
+        shared = (
+            Dilemma.objects.filter(subject__in=granting.values("subject"))
+            .filter(
+                Exists(given_by_owner.exclude(scope=Consent.Scope.SECTOR))
+                | (Exists(given_by_owner.filter(scope=Consent.Scope.SECTOR)) & Q(sector_status=SectorStatus.APPROVED))
+            )
+            .values("pk")
         )
-        shared = Exists(granting.exclude(scope=Consent.Scope.SECTOR)) | (
-            Exists(granting.filter(scope=Consent.Scope.SECTOR)) & Q(sector_status=SectorStatus.APPROVED)
-        )
-        return self.published().filter(Q(organisation__isnull=True) | Q(organisation=viewer) | shared)
+        return self.published().filter(Q(organisation__isnull=True) | Q(organisation=viewer) | Q(pk__in=shared))
 
     def awaiting_sector_review(self) -> "DilemmaQuerySet":
         """Dilemmas offered to the whole sector, waiting for the editors: published, with an active sector consent."""
@@ -581,7 +586,7 @@ class Match(models.Lookup):
 
 
 class SearchEntry(models.Model):
-    """A row of the SQLite FTS5 table `dilemmas_dilemma_fts` (migration 0002), for joining it in queries.
+    """A row of the SQLite FTS5 table `dilemmas_dilemma_fts` (migration 0002), for querying it with the ORM.
 
     Exists only on SQLite and is never written through Django: triggers keep it in step with the
     dilemma table. `document` is FTS5's hidden column named after the table (the left side of MATCH),
@@ -589,7 +594,7 @@ class SearchEntry(models.Model):
     """
 
     dilemma = models.OneToOneField(
-        Dilemma, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING, related_name="search_entry"
+        Dilemma, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING, related_name="+"
     )
     document = FullTextDocument(db_column="dilemmas_dilemma_fts")
     rank = models.FloatField()

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SearchEntry',
             fields=[
-                ('dilemma', models.OneToOneField(db_column='rowid', on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_entry', serialize=False, to='dilemmas.dilemma')),
+                ('dilemma', models.OneToOneField(db_column='rowid', on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='+', serialize=False, to='dilemmas.dilemma')),
                 ('document', dilemmas.models.FullTextDocument(db_column='dilemmas_dilemma_fts')),
                 ('rank', models.FloatField()),
             ],

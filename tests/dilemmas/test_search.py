@@ -6,11 +6,12 @@ FTS5 triggers, and that PostgreSQL answers from the GIN index.
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from dilemmas.links import for_topic
 from dilemmas.models import Context, Dilemma, Status
-from dilemmas.search import search, terms
+from dilemmas.search import RankedMatches, search, terms
 from organisations.models import Organisation
 from tests.dilemmas.conftest import make_dilemma
 
@@ -212,13 +213,28 @@ def test_the_sqlite_index_follows_every_change(people):
     assert fts_rowids("nutmeg") == []
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index exists on SQLite only")
+def test_on_sqlite_the_full_text_match_leads_the_query(people):
+    """Led by the dilemma table, SQLite would run the match once per dilemma: seconds on a big library."""
+    make_dilemma(people.org, people.member, title_en="Zanzibar cloves")
+    matches = search(Dilemma.objects.visible_to(people.org), "zanzibar")
+    assert isinstance(matches, RankedMatches) and found(matches) == ["Zanzibar cloves"]
+    assert matches[0].title_en == "Zanzibar cloves" and len(matches) == 1
+    for query in (matches.entries, matches.entries.order_by("rank")):
+        sql, params = query.values("dilemma_id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            steps = [row[3] for row in cursor.fetchall()]
+        assert steps[0].startswith("SCAN dilemmas_dilemma_fts VIRTUAL TABLE INDEX") and ":M" in steps[0], steps
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
 def test_postgres_answers_from_the_gin_index(people):
     for n in range(30):
         make_dilemma(people.org, people.member, title_en=f"Rice {n}")
     make_dilemma(people.org, people.member, title_en="Zanzibar cloves")
     queryset = search(Dilemma.objects.all(), "zanzibar")
-    assert found(queryset) == ["Zanzibar cloves"]
+    assert isinstance(queryset, QuerySet) and found(queryset) == ["Zanzibar cloves"]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = queryset.query.sql_with_params()
