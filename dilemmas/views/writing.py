@@ -240,6 +240,9 @@ def resolve(request: HttpRequest, slug: str, code: UUID, flag: UUID) -> HttpResp
     if not state.current:
         messages.error(request, _("The text changed since the check: run the check again."))
         return redirect(back)
+    if target.resolution == Resolution.REDACTED:
+        messages.info(request, _("This one is replaced already."))
+        return redirect(back)
     action = request.POST.get("action")
     if action == "replace":
         label = checking.replace(found, target, user_of(request))

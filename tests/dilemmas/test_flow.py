@@ -136,6 +136,8 @@ def test_the_whole_way_from_draft_to_an_alliance_and_the_sector(people, alliance
     assert dilemma.situation_en.startswith("[person], who works for [organisation] in Gulu, buys rice")
     redacted = Flag.objects.get(pk=flags["person"].pk)
     assert (redacted.resolution, redacted.text, redacted.resolved_by) == (Resolution.REDACTED, "", people.member)
+    assert member.post(resolve, {"action": "keep", f"{redacted.code}-reason": "Changed my mind"}).status_code == 302
+    assert Flag.objects.get(pk=redacted.pk).resolution == Resolution.REDACTED  # what is gone stays gone
     assert Flag.objects.get(pk=place.pk).reason == reason
     assert "passed" in member.get(url("check", dilemma)).content.decode()
     assert "grace" not in Dilemma.objects.get(pk=dilemma.pk).search_text.lower()

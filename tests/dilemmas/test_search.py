@@ -82,7 +82,7 @@ def test_a_match_in_the_title_ranks_above_a_match_in_the_text(people):
 
 def test_search_operators_and_punctuation_are_plain_words(people, three):
     visible = Dilemma.objects.visible_to(people.org)
-    for query in ['NOT "', "cousin OR", "*", "cousin) AND (", "rice:*", "a'b", "!!", "near(", "-"]:
+    for query in ['NOT "', "cousin OR", "*", "cousin) AND (", "rice:*", "a'b", "!!", "near(", "-", "_", "__x__", "ĳs"]:
         list(search(visible, query))  # no syntax error from the database
     assert terms('NOT "cousin" -rice*') == ["not", "cousin", "rice"]
     assert found(search(visible, '"cousin"')) == ["Our cousin supplies the rice"]
