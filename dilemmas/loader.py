@@ -152,7 +152,6 @@ def load_dilemmas(doc: Document) -> Changes:
             if label in changes.updated:
                 dilemma.updated_at = now
                 dilemma.save(update_fields=["updated_at"])
-            # Fresh from the database: the prefetched tags may be stale after set().
-            Dilemma.objects.prefetch_related("options", "variations", "types", "subtypes").get(pk=dilemma.pk).reindex()
+            dilemma.reindex()
     retire_missing(Dilemma.objects.framework().filter(source=doc.name), codes, "slug", "dilemma", changes)
     return changes

@@ -415,7 +415,11 @@ class Dilemma(Bilingual):
         return digest.hexdigest()
 
     def reindex(self) -> None:
-        """Refresh the text the full-text index reads; call after changing texts, options, variations or tags."""
+        """Refresh the text the full-text index reads; call after changing texts, options, variations or tags.
+
+        It reads options, variations and tags through `self`: call it on an instance whose prefetched rows
+        (if any) are current (tags set through `set_tags` are).
+        """
         parts = [text for key, text in self.texts() if not key.startswith("title_")]
         for tag in self.tags:
             parts += [tag.name_nl, tag.name_en]

@@ -56,13 +56,15 @@ def dilemma_form(request: HttpRequest, slug: str, code: UUID | None = None) -> H
                     setattr(target, f"{name}_{lang}", data[name])
                     setattr(target, f"{name}_{other}", "")
                 target.languages, target.context, target.updated_at = lang, data["context"], now
-                target.save()
+                if existing is None:
+                    target.save()
+                else:
+                    texts = [f"{name}_{code}" for name in TEXTS for code in ("nl", "en")]
+                    target.save(update_fields=[*texts, "languages", "context", "updated_at"])
                 target.set_options([{lang: text} for text in form.options])
                 target.set_variations([{lang: text} for text in form.variations])
                 target.set_tags(data["tags"])
-                Dilemma.objects.prefetch_related("options", "variations", "types", "subtypes").get(
-                    pk=target.pk
-                ).reindex()
+                target.reindex()
             if existing is None:
                 messages.success(
                     request, _("Your dilemma is saved as a draft. Only you see it until you submit it for review.")

@@ -58,6 +58,5 @@ def make_dilemma(organisation, author, *, status: str = Status.PUBLISHED, tags=(
     dilemma = Dilemma.objects.create(organisation=organisation, author=author, **values)
     dilemma.set_options([{"en": "Accept it"}, {"en": "Ask the board"}, {"en": "Change supplier"}])
     dilemma.set_tags(list(tags))
-    Dilemma.objects.prefetch_related("options", "variations", "types", "subtypes").get(pk=dilemma.pk).reindex()
-    dilemma.refresh_from_db()
+    dilemma.reindex()
     return dilemma
