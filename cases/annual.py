@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple, TypeVar
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -455,15 +455,22 @@ class YearSummary:
 
 def years(organisation: Organisation, *, now: datetime | None = None) -> list[YearSummary]:
     """Every year with cases or speak-up reports or a reflection, and the current year; newest first."""
-    zone = timezone.get_default_timezone()
     minimum = CaseSettings.of(organisation).min_group_size
-    cases = dict(
-        Case.objects.filter(organisation=organisation)
-        .annotate(year=ExtractYear("received_at", tzinfo=zone))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
-    )
+    # One aggregate with a filtered count per year, over the (organisation, received_at) index: SQLite would
+    # run a time-zone-aware ExtractYear in Python for every row.
+    mine = Case.objects.filter(organisation=organisation)
+    span = mine.aggregate(first=Min("received_at"), last=Max("received_at"))
+    cases: dict[int, int] = {}
+    if span["first"] is not None:
+        span_years = range(year_of(span["first"]), year_of(span["last"]) + 1)
+        counts = mine.aggregate(
+            **{
+                f"y{year}": Count("pk", filter=Q(received_at__gte=start, received_at__lt=end))
+                for year in span_years
+                for start, end in [year_bounds(year)]
+            }
+        )
+        cases = {year: counts[f"y{year}"] for year in span_years if counts[f"y{year}"]}
     reports = dict(
         Report.objects.filter(organisation=organisation)
         .annotate(year=ExtractYear("created_on"))

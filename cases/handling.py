@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from nacl.public import PrivateKey
 
 from audit.models import Event, record
 from cases import keys
-from cases.deadlines import current_phase
+from cases.deadlines import current_phase, schedule
 from cases.models import (
     Assignment,
     Case,
@@ -26,6 +27,7 @@ from cases.models import (
     Exclusion,
     Marks,
     Note,
+    Phase,
     Playbook,
     PlaybookStep,
 )
@@ -105,6 +107,21 @@ def _log(event: str, case: Case, by: "User | None", **detail: Any) -> None:
     record(event, actor=_actor(by), organisation=case.organisation.slug, target=case.reference, detail=detail)
 
 
+def refresh_due(case: Case) -> None:
+    """Store each step's deadline as cases.deadlines.schedule computes it from the case's events now.
+
+    Called after every change to those events (opening, playbook switch, triage, a step done or undone),
+    so calendars, reminders and the overdue filter can filter and sort in the database.
+    """
+    steps = list(case.steps.all())
+    changed = []
+    for step, state in zip(steps, schedule(case, steps), strict=True):
+        if step.due_at != state.due_at:
+            step.due_at = state.due_at
+            changed.append(step)
+    CaseStep.objects.bulk_update(changed, ["due_at"])
+
+
 def adopt_playbook(case: Case, playbook: Playbook) -> None:
     """Give the case the playbook's steps. Steps already done stay (with what was written on them);
     steps not done of the previous playbook go; a done step with the same code counts for the new one."""
@@ -119,6 +136,7 @@ def adopt_playbook(case: Case, playbook: Playbook) -> None:
     case.playbook = playbook
     case.phase = current_phase(list(case.steps.all()))
     case.save(update_fields=["playbook", "phase", "updated_at"])
+    refresh_due(case)
 
 
 def open_case(
@@ -165,6 +183,7 @@ def open_case(
             case.steps.filter(marks=Marks.ACKNOWLEDGED).update(done_at=case.acknowledged_at, done_by=by)
             case.phase = current_phase(list(case.steps.all()))
             case.save(update_fields=["phase"])
+            refresh_due(case)
     _log(Event.CASE_OPENED, case, by, source=source, playbook=case.playbook.code)
     return case
 
@@ -278,6 +297,7 @@ def tick(
         case.phase = current_phase(list(case.steps.all()))
         case.updated_at = timezone.now()
         case.save(update_fields=["acknowledged_at", "feedback_at", "phase", "updated_at"])
+        refresh_due(case)
         written = add_note(case, note, by=by, step=step, log=False) if note.strip() else None
     _log(Event.CASE_STEP_DONE, case, by, step=step.code)
     return written
@@ -291,6 +311,7 @@ def untick(case: Case, step: CaseStep, *, by: "User") -> None:
     step.save(update_fields=["done_at", "done_by", "notified_on"])
     case.phase = current_phase(list(case.steps.all()))
     case.save(update_fields=["phase", "updated_at"])
+    refresh_due(case)
     _log(Event.CASE_STEP_UNDONE, case, by, step=step.code)
 
 
@@ -315,3 +336,71 @@ def open_json(case_keys: dict[int, PrivateKey], version: int, data: bytes) -> di
 def visible_to(user: "User") -> Q:
     """A filter on Case: assigned to `user` and not excluded."""
     return Q(assignments__user=user) & ~Q(exclusions__user=user)
+
+
+def send_feedback(case: Case, text: str, *, by: "User", close_report: bool = False) -> bool:
+    """Feedback to the reporter: a sealed message on the speak-up report, read with the receipt code.
+
+    Returns False when there is no open report to write to (feedback was then given outside Samen).
+    """
+    from speakup import keys as report_keys
+    from speakup.models import Message, Report
+
+    report = case.report
+    if report is None or report.status == Report.Status.CLOSED:
+        return False
+    body, version = report_keys.seal_for_report(report, text.encode())
+    Message.objects.create(report=report, from_reporter=False, author=by, body=body, key_version=version)
+    record(Event.REPORT_REPLIED, actor=by.email, organisation=case.organisation.slug, target=str(report.code))
+    if close_report:
+        report.close()
+        record(Event.REPORT_CLOSED, actor=by.email, organisation=case.organisation.slug, target=str(report.code))
+    elif report.status in (Report.Status.NEW, Report.Status.ACKNOWLEDGED):
+        report.status = Report.Status.IN_PROGRESS
+        report.save(update_fields=["status"])
+    return True
+
+
+def conclude(
+    case: Case,
+    *,
+    by: "User",
+    outcome: str,
+    texts: dict[str, str],
+    close_report: bool = False,
+    actions: list[str] | None = None,
+) -> None:
+    """Close the case: the outcome (readable, for the annual account), the texts sealed (measures, support,
+    lessons, feedback), feedback sent to the reporter, the conclude phase's steps done, lessons as actions."""
+    from actions.models import ActionPlan
+
+    actions = actions or []
+    now = timezone.now()
+    with transaction.atomic():
+        case.conclusion, case.conclusion_version = seal_json(case, texts)
+        case.outcome = outcome
+        case.concluded_at = now
+        feedback = texts.get("feedback", "").strip()
+        if feedback and send_feedback(case, feedback, by=by, close_report=close_report):
+            if case.feedback_at is None:
+                case.feedback_at = now
+            case.steps.filter(marks=Marks.FEEDBACK, done_at__isnull=True).update(done_at=now, done_by=by)
+        case.steps.filter(phase=Phase.CONCLUDE, done_at__isnull=True).exclude(marks=Marks.FEEDBACK).update(
+            done_at=now, done_by=by
+        )
+        case.phase = Phase.CONCLUDE
+        case.updated_at = now
+        case.save()
+        if actions:
+            plan = ActionPlan.start(
+                organisation=case.organisation,
+                title=_("Lessons from case %(reference)s") % {"reference": case.reference},
+                source_kind=ActionPlan.Source.CASE,
+                source_code=case.code,
+                by=by,
+            )
+            for title in actions:
+                plan.add_action(title=title, by=by, by_organisation=case.organisation)
+    _log(
+        Event.CASE_CONCLUDED, case, by, outcome=outcome, feedback_sent=bool(texts.get("feedback")), actions=len(actions)
+    )

@@ -236,7 +236,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
     def for_person(self, user: "User", organisation: Organisation) -> "CaseQuerySet":
         """Cases of `organisation` this person is assigned to and not excluded from (need to know)."""
-        return self.filter(organisation=organisation, assignments__user=user).exclude(exclusions__user=user).distinct()
+        # A subquery over the person's own assignments (their index), not a join: no DISTINCT over every case.
+        return self.filter(
+            organisation=organisation, pk__in=Assignment.objects.filter(user=user).values("case")
+        ).exclude(pk__in=Exclusion.objects.filter(user=user).values("case"))
 
 
 class Case(models.Model):
@@ -438,6 +441,9 @@ class CaseStep(StepFields):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the step is due, as cases.deadlines.schedule computes it from the case's events; kept up to date by
+    # cases.handling on every change of those events, so lists and calendars filter and sort in the database.
+    due_at = models.DateTimeField(null=True, blank=True)
     # Notification steps: when it was sent and to whom (what was sent is a sealed note on the step).
     notified_on = models.DateField(null=True, blank=True)
     notified_to = models.CharField(max_length=200, blank=True)
@@ -452,7 +458,10 @@ class CaseStep(StepFields):
                 condition=Q(notified_on__isnull=True) | Q(done_at__isnull=False), name="cases_case_step_notified_done"
             ),
         ]
-        indexes = [models.Index(fields=["case", "done_at"], name="cases_step_case_done")]
+        indexes = [
+            models.Index(fields=["case", "done_at"], name="cases_step_case_done"),
+            models.Index(fields=["done_at", "due_at"], name="cases_step_open_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.code}"

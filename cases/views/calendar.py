@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -22,9 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import Event, record
-from cases.deadlines import schedule
-from cases.models import Case, CaseStep
-from cases.reminders import step_holders
+from cases.models import Assignment, Case, CaseRole, CaseStep
 from organisations.access import get_membership
 from organisations.models import Organisation
 
@@ -56,21 +55,35 @@ class Group:
     starts: date | None = None
 
 
+def deadline_steps(user: User, organisation: Organisation, *, all_steps: bool) -> QuerySet[CaseStep]:
+    """Steps not done, with a deadline, of the open cases `user` handles in `organisation`, earliest first.
+
+    Filtered and sorted in the database on the stored deadline (CaseStep.due_at), so a page costs the
+    same with 10 open cases or 10,000. `mine`: the person answers for the step — they hold its role, or
+    nobody does and they are an intake handler (the same rule as cases.reminders.step_holders).
+    """
+    holds = Assignment.objects.filter(case=OuterRef("case"), user=user, role=OuterRef("role"))
+    anyone = Assignment.objects.filter(case=OuterRef("case"), role=OuterRef("role"))
+    intake = Assignment.objects.filter(case=OuterRef("case"), user=user, role=CaseRole.INTAKE)
+    steps = (
+        CaseStep.objects.filter(
+            case__in=Case.objects.for_person(user, organisation).open(), done_at__isnull=True, due_at__isnull=False
+        )
+        .select_related("case")
+        .annotate(mine=ExpressionWrapper(Q(Exists(holds)) | (~Q(Exists(anyone)) & Q(Exists(intake))), BooleanField()))
+        .order_by("due_at", "case__reference", "order")
+    )
+    return steps if all_steps else steps.filter(mine=True)
+
+
+def as_deadline(step: CaseStep, now: datetime) -> Deadline:
+    assert step.due_at is not None
+    return Deadline(step.case, step, step.due_at, step.due_at < now, bool(getattr(step, "mine", False)))
+
+
 def deadlines_for(user: User, organisation: Organisation, now: datetime, *, all_steps: bool) -> list[Deadline]:
-    """The deadlines of steps not done of the open cases `user` handles in `organisation`, earliest first."""
-    cases = Case.objects.for_person(user, organisation).open().prefetch_related("steps", "assignments")
-    found = []
-    for case in cases:
-        steps = list(case.steps.all())
-        assignments = list(case.assignments.all())
-        for state in schedule(case, steps):
-            if state.done or state.due_at is None:
-                continue
-            step: CaseStep = state.step  # type: ignore[assignment]
-            mine = user.pk in step_holders(step.role, assignments)
-            if mine or all_steps:
-                found.append(Deadline(case, step, state.due_at, state.overdue(now), mine))
-    return sorted(found, key=lambda d: (d.due_at, d.case.reference, d.step.order))
+    """Every deadline of deadline_steps(), as Deadline rows (the .ics file takes them all)."""
+    return [as_deadline(step, now) for step in deadline_steps(user, organisation, all_steps=all_steps)]
 
 
 def group(deadlines: list[Deadline], today: date) -> list[Group]:
@@ -104,16 +117,17 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = membership.organisation
     all_steps = request.GET.get("steps") == ALL_STEPS
     now = timezone.now()
-    deadlines = deadlines_for(membership.user, organisation, now, all_steps=all_steps)
-    page = Paginator(deadlines, PAGE_SIZE).get_page(request.GET.get("page"))
+    steps = deadline_steps(membership.user, organisation, all_steps=all_steps)
+    page = Paginator(steps, PAGE_SIZE).get_page(request.GET.get("page"))
+    deadlines = [as_deadline(step, now) for step in page.object_list]
     context = {
         "organisation": organisation,
         "membership": membership,
         "all_steps": all_steps,
         "page_obj": page,
-        "groups": group(list(page.object_list), timezone.localdate(now)),
+        "groups": group(deadlines, timezone.localdate(now)),
         # For the empty state: no open case at all, or none of their steps has a deadline now.
-        "has_cases": bool(deadlines) or Case.objects.for_person(membership.user, organisation).open().exists(),
+        "has_cases": page.paginator.count > 0 or Case.objects.for_person(membership.user, organisation).open().exists(),
         "zone": timezone.get_current_timezone_name(),
     }
     return render(request, "cases/calendar/calendar.html", context)

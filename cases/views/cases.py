@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -27,7 +26,6 @@ from django.views.decorators.http import require_POST
 from nacl.public import PrivateKey
 
 from accounts.models import User
-from actions.models import ActionPlan
 from audit.models import Event, record
 from cases import handling, sharing
 from cases import keys as case_keys
@@ -53,7 +51,6 @@ from cases.models import (
     CaseSettings,
     CaseStep,
     Exclusion,
-    Marks,
     Note,
     Phase,
 )
@@ -104,15 +101,9 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
             found = found.filter(concluded_at__isnull=False)
         filtered = any(data.get(k) for k in ("q", "category", "subtype", "state"))
     found = found.defer("summary", "conclusion").order_by("-received_at", "-id")
-    overdue_only = filters.is_valid() and filters.cleaned_data["state"] == "overdue"
-    if overdue_only:
-        # Overdue needs each case's schedule: computed over the open cases' steps (no sealed content).
-        ids = [
-            c.pk
-            for c in found.prefetch_related(Prefetch("steps", queryset=CaseStep.objects.order_by("order")))
-            if any(s.overdue(now) for s in schedule(c, list(c.steps.all())))
-        ]
-        found = found.filter(pk__in=ids)
+    if filters.is_valid() and filters.cleaned_data["state"] == "overdue":
+        overdue = CaseStep.objects.filter(done_at__isnull=True, due_at__lt=now).values("case")
+        found = found.filter(pk__in=overdue)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     page_cases = list(page.object_list)
     steps_by_case: dict[int, list[CaseStep]] = {}
@@ -433,6 +424,8 @@ def case_triage(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
             case.save()
             playbook = data["playbook"] or handling.playbook_for(case.organisation, case.category, case.subtype)
             switched = playbook.pk != case.playbook_id
+            if not switched:
+                handling.refresh_due(case)  # deadlines that count from triage start now
             if switched:
                 previous = case.playbook.code
                 handling.adopt_playbook(case, playbook)
@@ -747,23 +740,6 @@ def case_exclude(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 # ---- conclusion -----------------------------------------------------------------------------------------------
 
 
-def _send_feedback(case: Case, text: str, by: User, close: bool) -> None:
-    from speakup.models import Message
-
-    report = case.report
-    if report is None or report.status == Report.Status.CLOSED:
-        return
-    body, version = speakup_keys.seal_for_report(report, text.encode())
-    Message.objects.create(report=report, from_reporter=False, author=by, body=body, key_version=version)
-    record(Event.REPORT_REPLIED, actor=by.email, organisation=case.organisation.slug, target=str(report.code))
-    if close:
-        report.close()
-        record(Event.REPORT_CLOSED, actor=by.email, organisation=case.organisation.slug, target=str(report.code))
-    elif report.status in (Report.Status.NEW, Report.Status.ACKNOWLEDGED):
-        report.status = Report.Status.IN_PROGRESS
-        report.save(update_fields=["status"])
-
-
 @login_required
 def case_conclude(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     """The decision-maker closes the case: outcome, measures, support, lessons, feedback to the reporter."""
@@ -783,7 +759,14 @@ def case_conclude(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
         if open_steps and data["outcome"] != Case.Outcome.REFERRED:
             messages.error(request, _("Finish the steps before the conclusion first, or conclude as referred."))
         else:
-            _conclude(case, data, form.action_titles(), _user(request))
+            handling.conclude(
+                case,
+                by=_user(request),
+                outcome=data["outcome"],
+                texts={k: data.get(k, "") for k in ("measures", "support", "lessons", "feedback")},
+                close_report=data.get("close_report", False),
+                actions=form.action_titles(),
+            )
             messages.success(request, _("Case %(reference)s is concluded.") % {"reference": case.reference})
             return redirect("cases:case", slug=slug, code=case.code)
     return render(
@@ -796,45 +779,6 @@ def case_conclude(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
             "form": form,
             "open_steps": open_steps,
         },
-    )
-
-
-def _conclude(case: Case, data: dict[str, Any], actions: list[str], by: User) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        texts = {k: data.get(k, "") for k in ("measures", "support", "lessons", "feedback")}
-        case.conclusion, case.conclusion_version = handling.seal_json(case, texts)
-        case.outcome = data["outcome"]
-        case.concluded_at = now
-        feedback = data.get("feedback", "").strip()
-        if feedback:
-            _send_feedback(case, feedback, by, data.get("close_report", False))
-            if case.feedback_at is None:
-                case.feedback_at = now
-            case.steps.filter(marks=Marks.FEEDBACK, done_at__isnull=True).update(done_at=now, done_by=by)
-        case.steps.filter(phase=Phase.CONCLUDE, done_at__isnull=True).exclude(marks=Marks.FEEDBACK).update(
-            done_at=now, done_by=by
-        )
-        case.phase = Phase.CONCLUDE
-        case.updated_at = now
-        case.save()
-        plan = None
-        if actions:
-            plan = ActionPlan.start(
-                organisation=case.organisation,
-                title=_("Lessons from case %(reference)s") % {"reference": case.reference},
-                source_kind=ActionPlan.Source.CASE,
-                source_code=case.code,
-                by=by,
-            )
-            for title in actions:
-                plan.add_action(title=title, by=by, by_organisation=case.organisation)
-    record(
-        Event.CASE_CONCLUDED,
-        actor=by.email,
-        organisation=case.organisation.slug,
-        target=case.reference,
-        detail={"outcome": case.outcome, "feedback_sent": bool(data.get("feedback")), "actions": len(actions)},
     )
 
 
