@@ -58,6 +58,7 @@ typecheck: install
 # Builds its own throwaway database; see bench/run.py. Results: bench/results/latest.json.
 bench: install translations
 	DEBUG=1 $(PY) bench/run.py $(ARGS)
+	DEBUG=1 $(PY) bench/cases.py
 
 # Runs queued background work (email). Only useful when the app queues in the database too:
 # TASKS_BACKEND=django_tasks_db.DatabaseBackend make run   (and, in another terminal) make worker

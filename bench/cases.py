@@ -231,7 +231,7 @@ def add_cases(bench: Bench, upto: int) -> None:
     from django.utils import timezone
 
     from cases import handling
-    from cases.deadlines import current_phase
+    from cases.deadlines import current_phase, schedule
     from cases.models import Assignment, Case, CaseRole, CaseStep, Outcome, PlaybookStep, Risk, Severity, Source
 
     organisation, handler = bench.organisation, bench.handler
@@ -314,6 +314,9 @@ def add_cases(bench: Bench, upto: int) -> None:
                 for i, step in enumerate(steps)
             ]
             case.phase = current_phase(mine)
+            # The stored deadlines, as cases.handling.refresh_due keeps them.
+            for step, state in zip(mine, schedule(case, mine), strict=True):
+                step.due_at = state.due_at
             case_steps.extend(mine)
         CaseStep.objects.bulk_create(case_steps, batch_size=1_000)
         Case.objects.bulk_update(cases, ["phase"], batch_size=500)

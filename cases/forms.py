@@ -230,6 +230,17 @@ class ConclusionForm(forms.Form):
             "the organisation: write them without names or details of the case."
         ),
     )
+    dilemma = forms.CharField(
+        label=_("A dilemma for the library (optional)"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "What others could learn from as a dilemma, written without names or details of this case. It becomes "
+            "your draft in the dilemma library — not encrypted, seen only by you until you complete and submit it; "
+            "the de-identification check runs before it can be shared."
+        ),
+    )
     feedback = forms.CharField(
         label=_("Feedback to the reporter"),
         required=False,

@@ -369,9 +369,11 @@ def conclude(
     texts: dict[str, str],
     close_report: bool = False,
     actions: list[str] | None = None,
-) -> None:
+    dilemma: str = "",
+) -> Any:
     """Close the case: the outcome (readable, for the annual account), the texts sealed (measures, support,
-    lessons, feedback), feedback sent to the reporter, the conclude phase's steps done, lessons as actions."""
+    lessons, feedback), feedback sent to the reporter, the conclude phase's steps done, lessons as actions,
+    and — when `dilemma` is written — a draft dilemma of `by` in the library. Returns that draft or None."""
     from actions.models import ActionPlan
 
     actions = actions or []
@@ -401,6 +403,20 @@ def conclude(
             )
             for title in actions:
                 plan.add_action(title=title, by=by, by_organisation=case.organisation)
+        draft = None
+        if dilemma.strip():
+            # A feature app's public function: the dilemma library makes the draft and checks it before sharing.
+            from dilemmas.drafts import draft_from_lessons
+
+            tags = [t.code for t in (case.category, case.subtype) if t is not None]
+            draft = draft_from_lessons(case.organisation, by, dilemma, tags)
     _log(
-        Event.CASE_CONCLUDED, case, by, outcome=outcome, feedback_sent=bool(texts.get("feedback")), actions=len(actions)
+        Event.CASE_CONCLUDED,
+        case,
+        by,
+        outcome=outcome,
+        feedback_sent=bool(texts.get("feedback")),
+        actions=len(actions),
+        dilemma_drafted=draft is not None,
     )
+    return draft

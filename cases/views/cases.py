@@ -106,9 +106,14 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
         found = found.filter(pk__in=overdue)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     page_cases = list(page.object_list)
-    steps_by_case: dict[int, list[CaseStep]] = {}
-    for step in CaseStep.objects.filter(case__in=[c.pk for c in page_cases]).order_by("order", "id"):
-        steps_by_case.setdefault(step.case_id, []).append(step)
+    # What is due next, from the stored deadlines of the page's open steps (one query, a few columns).
+    due_steps: dict[int, list[CaseStep]] = {}
+    for step in (
+        CaseStep.objects.filter(case__in=[c.pk for c in page_cases], done_at__isnull=True, due_at__isnull=False)
+        .only("case_id", "due_at", "title_nl", "title_en")
+        .order_by("due_at", "order")
+    ):
+        due_steps.setdefault(step.case_id, []).append(step)
     my_roles: dict[int, list[str]] = {}
     for case_id, role in Assignment.objects.filter(
         case__in=[c.pk for c in page_cases], user=_user(request)
@@ -116,13 +121,12 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
         my_roles.setdefault(case_id, []).append(str(CaseRole(role).label))
     rows = []
     for case in page_cases:
-        states = schedule(case, steps_by_case.get(case.pk, []))
-        upcoming = sorted((s for s in states if not s.done and s.due_at), key=lambda s: s.due_at)  # type: ignore[arg-type, return-value]
+        upcoming = due_steps.get(case.pk, [])
         rows.append(
             {
                 "case": case,
                 "next": upcoming[0] if upcoming else None,
-                "overdue": sum(1 for s in states if s.overdue(now)),
+                "overdue": sum(1 for step in upcoming if step.due_at and step.due_at < now),
                 "roles": my_roles.get(case.pk, []),
             }
         )
@@ -759,15 +763,19 @@ def case_conclude(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
         if open_steps and data["outcome"] != Case.Outcome.REFERRED:
             messages.error(request, _("Finish the steps before the conclusion first, or conclude as referred."))
         else:
-            handling.conclude(
+            draft = handling.conclude(
                 case,
                 by=_user(request),
                 outcome=data["outcome"],
                 texts={k: data.get(k, "") for k in ("measures", "support", "lessons", "feedback")},
                 close_report=data.get("close_report", False),
                 actions=form.action_titles(),
+                dilemma=data.get("dilemma", ""),
             )
             messages.success(request, _("Case %(reference)s is concluded.") % {"reference": case.reference})
+            if draft is not None:
+                messages.info(request, _("Your draft dilemma: complete it with its courses of action."))
+                return redirect("dilemmas:edit", slug=slug, code=draft.code)
             return redirect("cases:case", slug=slug, code=case.code)
     return render(
         request,

@@ -225,3 +225,40 @@ def test_settings_save(people, client):
     assert response.status_code == 302
     assert people.org.case_settings.separation == "block"
     assert PASSWORD
+
+
+def test_conclusion_can_start_a_draft_dilemma(case, people, unlocked, keys):
+    from cases.handling import assign, tick
+    from dilemmas.models import Dilemma
+
+    assign(case, people.officer, "decision_maker", by=people.officer, by_private_key=keys[people.officer], force=True)
+    for step in case.steps.exclude(phase="conclude").order_by("order"):
+        tick(case, step, by=people.officer)
+    officer = unlocked(people.officer)
+    response = officer.post(
+        url("case_conclude", case),
+        {"outcome": "inconclusive", "lessons": "Sealed lessons", "dilemma": "A funder asks you to skip the checks."},
+    )
+    draft = Dilemma.objects.get(author=people.officer)
+    assert response["Location"] == reverse("dilemmas:edit", kwargs={"slug": "hulp", "code": draft.code})
+    assert draft.status == "draft" and draft.organisation == people.org
+    assert "skip the checks" in (draft.situation_nl + draft.situation_en)
+    assert "Sealed lessons" not in (draft.situation_nl + draft.situation_en)
+
+
+def test_the_list_shows_what_is_due_next_and_what_is_overdue(case, people, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(people.officer)
+    page = client.get(reverse("cases:cases", kwargs={"slug": "hulp"}) + "?state=overdue").content.decode()
+    assert case.reference not in page  # just opened: nothing overdue
+    Case.objects.filter(pk=case.pk).update(received_at=timezone.now() - timedelta(days=10))
+    from cases.handling import refresh_due
+
+    refresh_due(Case.objects.get(pk=case.pk))
+    page = client.get(reverse("cases:cases", kwargs={"slug": "hulp"}) + "?state=overdue").content.decode()
+    assert case.reference in page
+    assert "Stap acknowledge" in page or "Step acknowledge" in page
+    assert "badge warn" in page

@@ -807,7 +807,7 @@ class Command(BaseCommand):
     ) -> None:
         from audit.models import Event, record
         from cases import handling
-        from cases.models import Assignment, CaseRole, Note, Phase
+        from cases.models import Assignment, Case, CaseRole, Note
         from framework.models import ViolationSubtype
 
         subtype = ViolationSubtype.objects.select_related("type").get(code=spec.subtype)
@@ -870,20 +870,9 @@ class Command(BaseCommand):
             added = handling.add_note(case, text, by=officer)
             Note.objects.filter(pk=added.pk).update(created_at=received + timedelta(days=days))
         if spec.conclusion:
-            # As the conclusion page saves it: the texts sealed, the outcome and the date readable.
-            concluded = days_ago(today, spec.concluded_days_ago)
-            case.conclusion, case.conclusion_version = handling.seal_json(case, spec.conclusion)
-            case.outcome = spec.outcome
-            case.concluded_at = concluded
-            case.phase = Phase.CONCLUDE
-            case.save(update_fields=["conclusion", "conclusion_version", "outcome", "concluded_at", "phase"])
-            record(
-                Event.CASE_CONCLUDED,
-                actor=director.email,
-                organisation=hzg.slug,
-                target=case.reference,
-                detail={"outcome": spec.outcome, "feedback_sent": False, "actions": 0},
-            )
+            # As the conclusion page does it, dated back to when the case was concluded.
+            handling.conclude(case, by=director, outcome=spec.outcome, texts=spec.conclusion)
+            Case.objects.filter(pk=case.pk).update(concluded_at=days_ago(today, spec.concluded_days_ago))
 
     def person(self, email: str, name: str, language: str) -> tuple[User, bool]:
         user = User.objects.filter(email=email).first()
