@@ -3,11 +3,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guide import markdown
+from guide import markdown, targets
+from guide.loader import known_targets
 from guide.models import OrganisationPage
 from organisations.forms import ConsentForm
+from organisations.models import Organisation
 
 MAX_BODY = 50_000
+BROKEN_LINK = _("Line %(line)s: the link “%(href)s” points at nothing in Samen: check the name after “%(kind)s:”.")
 
 
 class OrganisationPageForm(forms.Form):
@@ -24,10 +27,14 @@ class OrganisationPageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 18}),
         help_text=_(
             "Markdown: ## for a heading, - for a list, [text](https://…) for a link. Link to Samen with "
-            "[text](guide:page), [text](glossary:term), [text](taxonomy:code) or [text](library:code). "
-            "HTML and images are not shown."
+            "[text](guide:page), [text](glossary:term), [text](taxonomy:code), [text](library:code), "
+            "[text](playbook:code) or [text](dilemma:code). HTML and images are not shown."
         ),
     )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
 
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())
@@ -39,17 +46,38 @@ class OrganisationPageForm(forms.Form):
         body: str = self.cleaned_data["body"].replace("\r\n", "\n").strip()
         if not body:
             raise forms.ValidationError(_("Write the text of the page."))
-        for link in markdown.links(body):
+        found = markdown.links(body)
+        for link in found:
             if not link.is_allowed:
                 raise forms.ValidationError(
                     _("Line %(line)s: the link “%(href)s” is not allowed; use an address that starts with https://.")
                     % {"line": link.line, "href": link.href[:80]}
                 )
+        self._check_targets([link for link in found if link.is_internal])
         return body + "\n"
+
+    def _check_targets(self, internal: list[markdown.Link]) -> None:
+        """Every link to Samen must point at something; a dilemma may be named by a starter's slug or, on an
+        organisation's page, by the code of any dilemma in the library the organisation sees."""
+        if not internal:
+            return
+        known = known_targets()
+        codes = {code for link in internal if link.kind == "dilemma" and (code := markdown.dilemma_code(link.target))}
+        visible = {str(code) for code in targets.visible_dilemma_codes(self.organisation, codes)} if codes else set()
+        for link in internal:
+            allowed, target = known[link.kind], link.target
+            if link.kind == "dilemma":
+                code = markdown.dilemma_code(target)
+                allowed, target = (allowed or set()) | visible, str(code) if code else target
+            if allowed is not None and target not in allowed:
+                raise forms.ValidationError(
+                    BROKEN_LINK % {"line": link.line, "href": link.href[:80], "kind": link.kind}
+                )
 
     @classmethod
     def for_page(cls, page: OrganisationPage, **kwargs: Any) -> "OrganisationPageForm":
-        return cls(initial={"title": page.title, "summary": page.summary, "body": page.body}, **kwargs)
+        initial = {"title": page.title, "summary": page.summary, "body": page.body}
+        return cls(initial=initial, organisation=page.organisation, **kwargs)
 
 
 class ShareForm(ConsentForm):

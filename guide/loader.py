@@ -12,6 +12,8 @@ reads *.yaml and skips files whose bytes did not change, so one file per page ke
       glossary: [triage]
       taxonomy: [fraud]
       library: [partner-integrity-baseline/ds-incident-reporting]
+      playbook: [safeguarding]             # framework playbooks, by code
+      dilemma: [whistleblower-at-a-partner]  # starter dilemmas, by slug
     nl:
       body: |
         Markdown (## headings and below; the title is the page's heading)
@@ -26,19 +28,23 @@ The table of contents, guide/_sections.yaml, names the sections and their pages 
 before the pages, so a link to another page is checked against the table of contents, whatever order
 the page files load in. Pages that leave the table of contents are retired.
 
-Links to glossary terms are checked at once (the glossary file loads before the guide). Taxonomy and
-library files load *after* the guide folder: their links are checked against the database when that
-content is already there (every load but the very first on an empty database); `unresolved()`
-checks every stored link afterwards, and the tests run it on the shipped content.
+The guide loads in stage 2, after everything it links to: the taxonomy, the glossary and the assessment
+libraries (stage 0), the playbooks and the starter dilemmas (stage 1). So every link and related item is
+checked against the database as the page loads, on the very first load too. Nothing that loads before
+the guide may check links to guide pages (the roadmap, also stage 2, names pages without checking them).
+A kind with nothing in the database yet (a content folder without playbooks, in a test) is not checked;
+`unresolved()` checks every stored link afterwards, and the tests run it on the shipped content.
 """
 
 from typing import Any
 
 from framework.loader import Changes, ContentError, Document, Mapping, register, retire_missing, upsert
-from guide import markdown
+from guide import markdown, targets
 
 LANGUAGES = ("nl", "en")
-RELATED_KINDS = ("glossary", "taxonomy", "library")
+RELATED_KINDS = ("glossary", "taxonomy", "library", "playbook", "dilemma")
+# After the playbooks and starter dilemmas (stage 1), which guide pages link to.
+STAGE = 2
 
 
 def _list(doc: Document, entry: dict[str, Any], key: str) -> list[str]:
@@ -48,7 +54,7 @@ def _list(doc: Document, entry: dict[str, Any], key: str) -> list[str]:
     return [v.strip() for v in value]
 
 
-@register("guide_sections", stage=1)
+@register("guide_sections", stage=STAGE)
 def load_sections(doc: Document) -> Changes:
     from guide.models import GuidePage, GuideSection
 
@@ -129,8 +135,10 @@ def check_links(doc: Document, body: str, first_line: int, lang: str, known: dic
             raise ContentError(f"{where}: link '{link.href}' is not allowed (use http(s), mailto, or {kinds})")
         if not link.is_internal:
             continue
-        targets = known[link.kind]
-        if targets is not None and link.target not in targets:
+        if link.kind == "dilemma" and markdown.dilemma_code(link.target):
+            raise ContentError(f"{where}: link '{link.href}': name a starter dilemma by its slug, not a code")
+        found = known[link.kind]
+        if found is not None and link.target not in found:
             raise ContentError(f"{where}: broken link '{link.href}': no {link.kind} entry '{link.target}'")
 
 
@@ -151,10 +159,13 @@ def known_targets(extra_pages: set[str] | None = None) -> dict[str, set[str] | N
         "glossary": glossary or None,
         "taxonomy": taxonomy or None,
         "library": (libraries | requirements) or None,
+        "playbook": targets.playbook_codes() or None,
+        # Framework content names starter dilemmas by slug: an organisation's dilemma is never linked from it.
+        "dilemma": targets.starter_slugs() or None,
     }
 
 
-@register("guide_page", stage=1)
+@register("guide_page", stage=STAGE)
 def load_page(doc: Document) -> Changes:
     from guide.models import GuidePage, GuideSection
 
@@ -166,7 +177,7 @@ def load_page(doc: Document) -> Changes:
         values[f"summary_{lang}"] = doc.text(data, f"summary_{lang}", "slug")
     related = data.get("related") or Mapping()
     if not isinstance(related, dict):
-        raise doc.error("'related' must be a mapping of glossary, taxonomy and library lists", data)
+        raise doc.error(f"'related' must be a mapping of lists: {', '.join(RELATED_KINDS)}", data)
     unknown = set(related) - set(RELATED_KINDS)
     if unknown:
         raise doc.error(
@@ -183,14 +194,15 @@ def load_page(doc: Document) -> Changes:
 
     known = known_targets()
     for kind in RELATED_KINDS:
-        targets = known[kind]
+        found = known[kind]
         for target in values[f"related_{kind}"]:
-            if targets is not None and target not in targets:
+            if found is not None and target not in found:
                 raise doc.error(f"related {kind} '{target}' does not exist", related)
     for lang in LANGUAGES:
         body, first_line = _body(doc, lang)
         check_links(doc, body, first_line, lang, known)
         values[f"body_{lang}"] = body.strip() + "\n"
+    values["search_text"] = "\n".join(markdown.plain(values[f"body_{lang}"]) for lang in LANGUAGES)
 
     existing = GuidePage.objects.filter(slug=slug).first()
     if existing is not None and existing.source != doc.name:

@@ -8,12 +8,16 @@ Two layers, so that neither alone has to be perfect:
        [text](taxonomy:<code>)            a violation type or sub-type
        [text](library:<code>)             an assessment library
        [text](library:<code>/<requirement>) one requirement of a library
+       [text](playbook:<code>)            a framework playbook for handling a case (its public page)
+       [text](dilemma:<slug or code>)     a starter dilemma by its slug, or (organisations' pages) any
+                                          dilemma by its code; the library decides who may open it
    Images are replaced by their alt text: a page must not load remote content (tracking, CSP).
 2. nh3 (ammonia) cleans the HTML with an allowlist of tags and attributes; links keep only http(s),
    mailto and relative URLs and all get rel="noopener noreferrer".
 """
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,7 +27,9 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-LINK_KINDS = ("guide", "glossary", "taxonomy", "library")
+from guide import targets
+
+LINK_KINDS = ("guide", "glossary", "taxonomy", "library", "playbook", "dilemma")
 EXTERNAL_SCHEMES = ("http://", "https://", "mailto:")
 
 ALLOWED_TAGS = {
@@ -92,8 +98,19 @@ def links(text: str) -> list[Link]:
     return [Link(str(token.attrGet("href") or ""), line) for token, line in _inline_links(_parser().parse(text), lines)]
 
 
-def resolve(link: Link, org_slug: str) -> str | None:
-    """The URL an internal link points at; None for a link that must not be followed."""
+def dilemma_code(target: str) -> uuid.UUID | None:
+    """The code a `dilemma:` link names, when it names one rather than a starter dilemma's slug."""
+    try:
+        return uuid.UUID(target)
+    except ValueError:
+        return None
+
+
+def resolve(link: Link, org_slug: str, dilemmas: Mapping[str, uuid.UUID] | None = None) -> str | None:
+    """The URL an internal link points at; None for a link that must not be followed.
+
+    `dilemmas` maps starter dilemmas' slugs to their codes (see `render`): a slug it lacks points at nothing.
+    """
     kind, target = link.kind, link.target
     if kind == "guide":
         return reverse("guide:page", kwargs={"slug": org_slug, "page": target})
@@ -105,6 +122,11 @@ def resolve(link: Link, org_slug: str) -> str | None:
         code, _sep, requirement = target.partition("/")
         url = reverse("framework:library", kwargs={"code": code})
         return f"{url}#req-{requirement}" if requirement else url
+    if kind == "playbook":
+        return reverse("public_playbook", kwargs={"code": target})
+    if kind == "dilemma":
+        dilemma = dilemma_code(target) or (dilemmas or {}).get(target)
+        return reverse("dilemmas:dilemma", kwargs={"slug": org_slug, "code": dilemma}) if dilemma else None
     return link.href if link.is_allowed else None
 
 
@@ -112,9 +134,16 @@ def render(text: str, org_slug: str) -> SafeString:
     """Markdown → sanitised HTML, with internal links resolved for the organisation `org_slug`."""
     md = _parser()
     tokens = md.parse(text)
-    for token, line in _inline_links(tokens, text.splitlines()):
+    found = [
+        (token, Link(str(token.attrGet("href") or ""), line))
+        for token, line in _inline_links(tokens, text.splitlines())
+    ]
+    # Starter dilemmas are named by slug and opened by code: one query for all of them, only when there are any.
+    slugs = {link.target for _token, link in found if link.kind == "dilemma" and not dilemma_code(link.target)}
+    dilemmas = targets.starter_codes(slugs) if slugs else {}
+    for token, link in found:
         try:
-            url = resolve(Link(str(token.attrGet("href") or ""), line), org_slug)
+            url = resolve(link, org_slug, dilemmas)
         except NoReverseMatch:  # a malformed target (e.g. "guide:a b") must not break the page
             url = None
         if url is None:
@@ -137,3 +166,22 @@ def render(text: str, org_slug: str) -> SafeString:
         strip_comments=True,
     )
     return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 with an allowlist just above
+
+
+def plain(text: str) -> str:
+    """The words of the Markdown `text` without its markup or link addresses: what the search index reads.
+
+    Indexing the Markdown itself would make "guide" or a page's slug match every page that links somewhere.
+    """
+    blocks = []
+    for token in _parser().parse(text):
+        if token.type == "inline" and token.children:
+            words = [
+                " " if child.type in ("softbreak", "hardbreak") else child.content
+                for child in token.children
+                if child.type in ("text", "code_inline", "image", "softbreak", "hardbreak")
+            ]
+            blocks.append("".join(words))
+        elif token.type in ("code_block", "fence"):
+            blocks.append(token.content.strip())
+    return "\n".join(block for block in blocks if block)

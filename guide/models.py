@@ -4,9 +4,15 @@ Framework pages (`GuidePage`) are bilingual Markdown kept in framework/content/g
 database only through `manage.py load_framework` (see guide/loader.py). An organisation's own pages
 (`OrganisationPage`) are written in one language through a form, are visible to its members, and
 reach other organisations only through a consent with the subject "guide:<code>".
+
+Both kinds are searched with the dilemma library's full-text search (framework/fulltext.py): every word
+as a word or prefix, in either language, titles first. Each has its own index (migration 0003): an FTS5
+table kept by triggers on SQLite, a GIN index on the weighted document on PostgreSQL. The text they
+index is `search_text`, the words of the Markdown without its markup and link addresses.
 """
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +20,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from framework import fulltext
+from framework.fulltext import FullTextDocument, RankedMatches
 from framework.models import Bilingual, ContentQuerySet, Localised
+from guide import markdown
 from organisations.models import Consent, Organisation, Role
 
 # Roles that write their organisation's own guide pages.
@@ -49,13 +58,9 @@ class GuideSection(Bilingual):
 
 
 class GuidePageQuerySet(ContentQuerySet["GuidePage"]):
-    def search(self, q: str) -> "GuidePageQuerySet":
-        """Pages whose title, summary or text contains `q`, in either language (plain icontains)."""
-        found = Q()
-        for field in ("title", "summary", "body"):
-            for lang in ("nl", "en"):
-                found |= Q(**{f"{field}_{lang}__icontains": q})
-        return self.filter(found)
+    def search(self, q: str) -> "GuidePageQuerySet | RankedMatches[GuidePage]":
+        """The pages that match every word of `q`, best first (see framework/fulltext.py); all of them without words."""
+        return fulltext.search(self, q, GUIDE_PAGE_INDEX)  # type: ignore[return-value]
 
 
 class GuidePage(Bilingual):
@@ -72,6 +77,10 @@ class GuidePage(Bilingual):
     related_glossary = models.JSONField(default=list, blank=True)
     related_taxonomy = models.JSONField(default=list, blank=True)
     related_library = models.JSONField(default=list, blank=True, help_text="'library' or 'library/requirement'")
+    related_playbook = models.JSONField(default=list, blank=True, help_text="Codes of framework playbooks")
+    related_dilemma = models.JSONField(default=list, blank=True, help_text="Slugs of starter dilemmas")
+    # The words of both bodies without Markdown: what the full-text index reads besides titles and summaries.
+    search_text = models.TextField(blank=True, editable=False)
     retired = models.BooleanField(default=False)
     source = models.CharField(max_length=200)
 
@@ -119,8 +128,9 @@ class OrganisationPageQuerySet(models.QuerySet["OrganisationPage"]):
             granted |= Q(organisation_id=owner_id, code=code)
         return self.filter(granted)
 
-    def search(self, q: str) -> "OrganisationPageQuerySet":
-        return self.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q))
+    def search(self, q: str) -> "OrganisationPageQuerySet | RankedMatches[OrganisationPage]":
+        """The pages that match every word of `q`, best first (see framework/fulltext.py); all of them without words."""
+        return fulltext.search(self, q, ORGANISATION_PAGE_INDEX)  # type: ignore[return-value]
 
 
 class OrganisationPage(models.Model):
@@ -131,6 +141,7 @@ class OrganisationPage(models.Model):
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=400, blank=True)
     body = models.TextField(help_text="Markdown")
+    search_text = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -149,3 +160,67 @@ class OrganisationPage(models.Model):
     def subject(self) -> str:
         """What a consent that shares this page names."""
         return f"{SUBJECT_KIND}:{self.code}"
+
+    def set_body(self, body: str) -> None:
+        """Change the text, and the words the search index reads from it."""
+        self.body = body
+        self.search_text = markdown.plain(body)
+
+
+# --- The SQLite full-text indexes (migration 0003) -------------------------------------------------------
+# Rows of FTS5 tables, for querying them with the ORM. They exist only on SQLite and are never written
+# through Django: triggers keep them in step with the pages. `document` is FTS5's hidden column named
+# after the table (the left side of MATCH), `rank` its hidden bm25 rank. PostgreSQL searches the pages'
+# tables themselves, through the GIN index on `*_vector()`.
+
+
+class GuidePageEntry(models.Model):
+    page = models.OneToOneField(
+        GuidePage, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING, related_name="+"
+    )
+    document = FullTextDocument(db_column="guide_guidepage_fts")
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "guide_guidepage_fts"
+
+    def __str__(self) -> str:
+        return f"search entry {self.pk}"
+
+
+class OrganisationPageEntry(models.Model):
+    page = models.OneToOneField(
+        OrganisationPage, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING, related_name="+"
+    )
+    document = FullTextDocument(db_column="guide_organisationpage_fts")
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "guide_organisationpage_fts"
+
+    def __str__(self) -> str:
+        return f"search entry {self.pk}"
+
+
+def guide_page_vector() -> Any:
+    """The document PostgreSQL searches for a framework page; migration 0003 indexes exactly this expression."""
+    return fulltext.weighted_vector(
+        ("A", ["title_nl", "title_en"]), ("B", ["summary_nl", "summary_en"]), ("C", ["search_text"])
+    )
+
+
+def organisation_page_vector() -> Any:
+    """The document PostgreSQL searches for an organisation's page; migration 0003 indexes exactly this."""
+    return fulltext.weighted_vector(("A", ["title"]), ("B", ["summary"]), ("C", ["search_text"]))
+
+
+GUIDE_PAGE_INDEX = fulltext.Index(
+    entries=GuidePageEntry,
+    vector=guide_page_vector,
+    fields=("title_nl", "title_en", "summary_nl", "summary_en", "search_text"),
+)
+ORGANISATION_PAGE_INDEX = fulltext.Index(
+    entries=OrganisationPageEntry, vector=organisation_page_vector, fields=("title", "summary", "search_text")
+)

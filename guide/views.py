@@ -1,14 +1,21 @@
 """The guide: the framework's pages by section, search, one page, and an organisation's own pages."""
 
+from typing import TypeVar
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dilemmas.search import top as top_dilemmas
+from framework import fulltext
+from framework.fulltext import RankedMatches
 from framework.models import (
     AssessmentLibrary,
     GlossaryTerm,
@@ -17,35 +24,37 @@ from framework.models import (
     ViolationType,
     other_content_language,
 )
-from guide import markdown
+from guide import markdown, targets
 from guide.access import can_write_pages, get_page_for_user, require, require_writer
 from guide.forms import OrganisationPageForm, ShareForm
-from guide.models import GuidePage, GuideSection, OrganisationPage
+from guide.models import GuidePage, GuideSection, OrganisationPage, OrganisationPageQuerySet
 from organisations.access import get_membership
 from organisations.forms import search_candidates
-from organisations.models import Consent
+from organisations.models import Consent, Membership
 
 MAX_QUERY = 100
+MAX_RESULTS = 50  # of each kind of page; the rest is counted, and a longer query narrows it
+DILEMMAS = 5
+M = TypeVar("M", bound=Model)
 
 
 @login_required
 def guide(request: HttpRequest, slug: str) -> HttpResponse:
-    """The guide's sections with their pages, the organisation's own and shared pages; `?q=` searches them all.
+    """The guide's sections with their pages, the organisation's own and shared pages; `?q=` searches them.
 
-    Search is a plain case-insensitive "contains" over title, summary and text in both languages:
-    enough for a few dozen pages, and it finds a Dutch word on the English interface and the reverse.
+    The search is the dilemma library's (framework/fulltext.py): every word must match as a word or the
+    start of one, in either language, best match first, a title counting most. It searches the framework's
+    pages, the organisation's own pages and those shared with it, and shows the best matching dilemmas too.
     """
     membership = get_membership(request, slug)
     viewer = membership.organisation
     q = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
     own = OrganisationPage.objects.visible_to(viewer).select_related("organisation")
-    pages = (GuidePage.objects.search(q) if q else GuidePage.objects.all()).active().select_related("section")
     if q:
-        own = own.search(q)
+        return _results(request, membership, q, own)
     sections = list(GuideSection.objects.active())
     by_section: dict[int, list[GuidePage]] = {s.pk: [] for s in sections}
-    found = list(pages)
-    for page in found:
+    for page in GuidePage.objects.active().select_related("section"):
         by_section.setdefault(page.section_id, []).append(page)
     own_pages = list(own)
     return render(
@@ -55,10 +64,43 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": viewer,
             "membership": membership,
             "q": q,
-            "sections": [(s, by_section[s.pk]) for s in sections if by_section[s.pk] or not q],
-            "found": len(found) + len(own_pages),
+            "sections": [(s, by_section[s.pk]) for s in sections],
             "own_pages": [p for p in own_pages if p.organisation_id == viewer.pk],
             "shared_pages": [p for p in own_pages if p.organisation_id != viewer.pk],
+            "can_write": can_write_pages(membership),
+        },
+    )
+
+
+def _best(matches: "QuerySet[M] | RankedMatches[M]") -> tuple[list[M], int]:
+    """The first MAX_RESULTS of ranked matches, and how many there are (counted only when there are more)."""
+    first = list(matches[:MAX_RESULTS])
+    return first, len(first) if len(first) < MAX_RESULTS else matches.count()
+
+
+def _results(request: HttpRequest, membership: Membership, q: str, own: OrganisationPageQuerySet) -> HttpResponse:
+    """The search results: framework pages, own and shared pages, then dilemmas; each best match first."""
+    viewer = membership.organisation
+    if fulltext.terms(q):
+        pages, page_count = _best(GuidePage.objects.filter(retired=False).select_related("section").search(q))
+        own_pages, own_count = _best(own.search(q))
+        dilemmas, dilemma_count = top_dilemmas(viewer, q, limit=DILEMMAS)
+    else:  # only punctuation: nothing to look for
+        pages, page_count, own_pages, own_count, dilemmas, dilemma_count = [], 0, [], 0, [], 0
+    return render(
+        request,
+        "guide/results.html",
+        {
+            "organisation": viewer,
+            "membership": membership,
+            "q": q,
+            "pages": pages,
+            "own_pages": own_pages,
+            "found": page_count + own_count,
+            "more": page_count + own_count - len(pages) - len(own_pages),
+            "dilemmas": dilemmas,
+            "dilemma_count": dilemma_count,
+            "library_search": reverse("dilemmas:library", kwargs={"slug": viewer.slug}) + "?" + urlencode({"q": q}),
             "can_write": can_write_pages(membership),
         },
     )
@@ -103,6 +145,8 @@ def page(request: HttpRequest, slug: str, page: str) -> HttpResponse:
             "subtypes": ViolationSubtype.objects.filter(code__in=found.related_taxonomy).select_related("type"),
             "libraries": AssessmentLibrary.objects.current().filter(code__in=library_codes),
             "requirements": [r for r in requirements if f"{r.library.code}/{r.code}" in wanted],
+            "playbooks": targets.playbooks(found.related_playbook) if found.related_playbook else [],
+            "dilemmas": targets.starters(found.related_dilemma) if found.related_dilemma else [],
         },
     )
 
@@ -136,26 +180,30 @@ def page_form(request: HttpRequest, slug: str, code: UUID | None = None) -> Http
         require(access.can_write)
         membership, existing = access.membership, access.page
     if request.method == "POST":
-        form = OrganisationPageForm(request.POST)
+        form = OrganisationPageForm(request.POST, organisation=membership.organisation)
         if form.is_valid():
             now = timezone.now()
             if existing is None:
                 target = OrganisationPage(organisation=membership.organisation, created_by=request.user, created_at=now)  # type: ignore[misc]
             else:
                 target = existing
-            for name in ("title", "summary", "body"):
-                setattr(target, name, form.cleaned_data[name])
+            target.title, target.summary = form.cleaned_data["title"], form.cleaned_data["summary"]
+            target.set_body(form.cleaned_data["body"])
             target.updated_by, target.updated_at = request.user, now  # type: ignore[assignment]
             if existing is None:
                 target.save()
                 messages.success(request, _("The page is added to your organisation's guide."))
             else:
-                target.save(update_fields=["title", "summary", "body", "updated_by", "updated_at"])
+                target.save(update_fields=["title", "summary", "body", "search_text", "updated_by", "updated_at"])
                 messages.success(request, _("The page is saved."))
             return redirect("guide:organisation_page", slug=slug, code=target.code)
         status = 400
     else:
-        form = OrganisationPageForm.for_page(existing) if existing else OrganisationPageForm()
+        form = (
+            OrganisationPageForm.for_page(existing)
+            if existing
+            else OrganisationPageForm(organisation=membership.organisation)
+        )
         status = 200
     preview = None
     if request.method == "POST" and "body" in request.POST:
