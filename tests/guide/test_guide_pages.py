@@ -38,7 +38,8 @@ def test_search_finds_own_pages_and_says_when_nothing_matches(people, loaded, en
     text = people.client("member").get(GUIDE, {"q": "hotline"}).content.decode()
     assert "Our hotline" in text
     text = people.client("member").get(GUIDE, {"q": "zzzqqq"}).content.decode()
-    assert "0 pages contain" in text
+    assert "0 pages match “zzzqqq”" in text
+    assert "No page of the guide matches" in text and "No dilemma in your library matches." in text
 
 
 def test_a_page_shows_its_text_links_and_related_items(people, loaded, english):
@@ -76,6 +77,11 @@ def test_queries_do_not_grow_with_pages_and_shares(people, loaded, django_assert
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # One page of each kind found already: a search that finds nothing skips fetching the rows.
+    own = OrganisationPage.objects.create(organisation=people.other_org, title="Partner page", body="x")
+    Consent.objects.create(
+        organisation=people.other_org, subject=own.subject, scope=Consent.Scope.SECTOR, given_by=people.outsider
+    )
     with CaptureQueriesContext(connection) as before:
         client.get(GUIDE, {"q": "partner"})
         client.get(page_url("due-diligence-passports"))
