@@ -231,12 +231,12 @@ class ConclusionForm(forms.Form):
         ),
     )
     dilemma = forms.CharField(
-        label=_("A dilemma for the library (optional)"),
+        label=_("What others can learn from this, as a dilemma (optional)"),
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "What others could learn from as a dilemma, written without names or details of this case. It becomes "
+            "The dilemma in this case, written without names or details that point to it. It becomes "
             "your draft in the dilemma library — not encrypted, seen only by you until you complete and submit it; "
             "the de-identification check runs before it can be shared."
         ),
@@ -286,7 +286,7 @@ class SettingsForm(forms.ModelForm):
         model = CaseSettings
         fields = ["separation", "min_group_size"]
         labels = {
-            "separation": _("Intake handler, investigator and decision-maker are different people"),
+            "separation": _("When one person would hold two roles on a case (intake, investigation, decision)"),
             "min_group_size": _("Smallest group shown as a number in the annual account"),
         }
         help_texts = {"min_group_size": _("Smaller groups show as “< N”, so nobody can be recognised. At least 2.")}

@@ -119,7 +119,7 @@ class StepForm(forms.Form):
         help_text=_("Steps of the same or an earlier phase."),
     )
     due_anchor = forms.ChoiceField(
-        label=_("Deadline counts from"),
+        label=_("Deadline starts when"),
         choices=[("", _("no deadline"))] + [(a.value, a.label) for a in Anchor],
         required=False,
     )

@@ -200,7 +200,7 @@ class ReferralForm(forms.Form):
                 "organisation",
                 _(
                     "Nobody at %(name)s can read a referral yet. An integrity officer or administrator there must "
-                    "first set up a speak-up key (under Speak-up, “Set up your key”); then refer the case again."
+                    "first set up a handler key (under Speak-up, “Set up your handler key”); then refer the case again."
                 )
                 % {"name": organisation.name},
             )

@@ -33,7 +33,7 @@ class Phase(models.TextChoices):
 
     RECEIVE = "receive", _("Receive")
     ASSESS = "assess", _("Assess")
-    ADDRESS = "address", _("Address")
+    ADDRESS = "address", pgettext_lazy("ISO 37002 phase", "Address")
     CONCLUDE = "conclude", _("Conclude")
 
 

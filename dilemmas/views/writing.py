@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from audit.models import Event, record
@@ -217,7 +218,13 @@ def check(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
             open_flags = run.flags.filter(resolution=Resolution.OPEN).count()
             if open_flags:
                 messages.info(
-                    request, _("%(n)s things to look at: replace each one, or keep it and say why.") % {"n": open_flags}
+                    request,
+                    ngettext(
+                        "%(n)s thing to look at: replace it, or keep it and say why.",
+                        "%(n)s things to look at: replace each one, or keep it and say why.",
+                        open_flags,
+                    )
+                    % {"n": open_flags},
                 )
             else:
                 messages.success(request, _("The check found nothing left to resolve."))

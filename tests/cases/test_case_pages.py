@@ -57,7 +57,7 @@ def test_members_cannot_register_cases(people, playbook, client):
     assert client.get(reverse("cases:case_new", kwargs={"slug": "hulp"})).status_code == 403
 
 
-def test_locked_page_shows_the_steps_not_the_file(case, people, client):
+def test_locked_page_shows_the_steps_not_the_file(case, people, client, english):
     client.force_login(people.officer)
     page = client.get(url("case", case)).content.decode()
     assert "/steps/acknowledge/" in page
@@ -86,7 +86,7 @@ def test_tick_a_step_with_a_note_and_attachment(case, people, unlocked):
     assert Entry.objects.filter(event=Event.CASE_ATTACHMENT_DOWNLOADED).exists()
 
 
-def test_a_step_cannot_be_ticked_out_of_order(case, people, unlocked):
+def test_a_step_cannot_be_ticked_out_of_order(case, people, unlocked, english):
     officer = unlocked(people.officer)
     response = officer.post(url("case_step", case, step="triage"), {})
     assert response.status_code == 200
@@ -128,7 +128,7 @@ def test_triage_switches_playbook_and_keeps_done_steps(case, people, unlocked, m
     assert Entry.objects.filter(event=Event.CASE_PLAYBOOK_SWITCHED).exists()
 
 
-def test_assign_needs_separate_people_and_a_conflict_check(case, people, unlocked, client):
+def test_assign_needs_separate_people_and_a_conflict_check(case, people, unlocked, client, english):
     officer = unlocked(people.officer)
     admin_membership = people.admin.memberships.get(organisation=people.org)
     response = officer.post(
@@ -160,7 +160,7 @@ def test_declaring_a_conflict_removes_the_case(case, people, unlocked, client, k
     assert Entry.objects.filter(event=Event.CASE_CONFLICT_DECLARED).exists()
 
 
-def test_exclude_asks_for_confirmation(case, people, unlocked, client, keys):
+def test_exclude_asks_for_confirmation(case, people, unlocked, client, keys, english):
     officer = unlocked(people.officer)
     member = people.member.memberships.get(organisation=people.org)
     page = officer.post(url("case_exclude", case), {"exclude-person": member.pk})

@@ -148,7 +148,7 @@ def test_refused_when_nobody_there_has_a_key(case, people, partner, unlocked, en
     response = unlocked(people.officer).post(refer_url(case), form(partner))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Nobody at Ander Fonds can read a referral yet" in page and "speak-up key" in page
+    assert "Nobody at Ander Fonds can read a referral yet" in page and "handler key" in page
     assert not Referral.objects.exists()
     with pytest.raises(sharing.NoReferralReader):
         sharing.refer(
@@ -202,7 +202,7 @@ def test_who_at_the_receiving_organisation_sees_referrals(case, people, partner,
         == 404
     )
     # An officer who joined Ander after the referral: sees it, cannot read it, is told who can.
-    late = make_user("late@ander.example", two_factor=True, name="Late Officer")
+    late = make_user("late@ander.example", two_factor=True, name="Late Officer", language="en")
     Membership.objects.create(user=late, organisation=partner, role=Role.OFFICER)
     speakup_keys.setup(late, PASSWORD)
     late_client = unlocked_at("ander", late)

@@ -197,7 +197,7 @@ def test_only_platform_operators_see_the_editors_pages(people, english):
     assert "Sector editors" not in people.client("admin").get(url("library")).content.decode()
 
 
-def test_an_edit_after_the_check_makes_it_stale_and_sharing_waits_for_a_new_one(people, alliance):
+def test_an_edit_after_the_check_makes_it_stale_and_sharing_waits_for_a_new_one(people, alliance, english):
     dilemma = make_dilemma(people.org, people.officer, status=Status.DRAFT)
     officer = people.client("officer")
     assert officer.post(url("check", dilemma)).status_code == 302
