@@ -1,7 +1,7 @@
 """Full-text search of the dilemma library, through the shared full-text search (framework/fulltext.py).
 
     search(Dilemma.objects.visible_to(org), "per diem") → the matching dilemmas of that queryset, best first
-    top(org, "per diem") → the best five for another app's search page, and how many match in all
+    top(org, "per diem") → the best five for another app's search page, and whether more match
 
 Every word of the query must match, as a word or the start of one ("diem" finds "per-diems"), in a
 title or any other text of the dilemma in either language (a Dutch word finds a dilemma on the
@@ -45,14 +45,15 @@ def search(queryset: DilemmaQuerySet, query: str) -> "DilemmaQuerySet | RankedMa
     return fulltext.search(queryset, query, INDEX)  # type: ignore[return-value]
 
 
-def top(viewer: Organisation, query: str, *, limit: int = 5) -> tuple[list[Dilemma], int]:
-    """The `limit` dilemmas of the library `viewer` sees that best match `query`, and how many match in all.
+def top(viewer: Organisation, query: str, *, limit: int = 5) -> tuple[list[Dilemma], bool]:
+    """The `limit` dilemmas of the library `viewer` sees that best match `query`, and whether more match.
 
-    For another app's search page (the guide shows them beside its own pages). Their organisation is
-    fetched with them, to say whose they are; without words in `query`, nothing.
+    For another app's search page (the guide shows them beside its own pages, with a link to the library
+    for the rest). Whether more match is read from one row more, not counted: on a big library a count
+    runs the whole match a second time. Their organisation is fetched with them, to say whose they are;
+    without words in `query`, nothing.
     """
     if not terms(query):
-        return [], 0
-    matches = search(Dilemma.objects.visible_to(viewer).select_related("organisation"), query)
-    found = list(matches[:limit])
-    return found, len(found) if len(found) < limit else matches.count()
+        return [], False
+    found = list(search(Dilemma.objects.visible_to(viewer).select_related("organisation"), query)[: limit + 1])
+    return found[:limit], len(found) > limit

@@ -84,9 +84,9 @@ def _results(request: HttpRequest, membership: Membership, q: str, own: Organisa
     if fulltext.terms(q):
         pages, page_count = _best(GuidePage.objects.filter(retired=False).select_related("section").search(q))
         own_pages, own_count = _best(own.search(q))
-        dilemmas, dilemma_count = top_dilemmas(viewer, q, limit=DILEMMAS)
+        dilemmas, more_dilemmas = top_dilemmas(viewer, q, limit=DILEMMAS)
     else:  # only punctuation: nothing to look for
-        pages, page_count, own_pages, own_count, dilemmas, dilemma_count = [], 0, [], 0, [], 0
+        pages, page_count, own_pages, own_count, dilemmas, more_dilemmas = [], 0, [], 0, [], False
     return render(
         request,
         "guide/results.html",
@@ -99,7 +99,7 @@ def _results(request: HttpRequest, membership: Membership, q: str, own: Organisa
             "found": page_count + own_count,
             "more": page_count + own_count - len(pages) - len(own_pages),
             "dilemmas": dilemmas,
-            "dilemma_count": dilemma_count,
+            "more_dilemmas": more_dilemmas,
             "library_search": reverse("dilemmas:library", kwargs={"slug": viewer.slug}) + "?" + urlencode({"q": q}),
             "can_write": can_write_pages(membership),
         },

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from dilemmas.search import top
 from framework.fulltext import RankedMatches
 from guide.models import GuidePage, OrganisationPage
 from organisations.models import Consent, Organisation
@@ -112,8 +113,24 @@ def test_at_most_five_dilemmas_and_a_link_to_the_library_for_the_rest(people, lo
     text = people.client("member").get(GUIDE, {"q": "zanzibar"}).content.decode()
     dilemmas = text[text.index('id="found-dilemmas"') :]
     assert dilemmas.count("Zanzibar cloves") == 5
-    assert "7 dilemmas match: search the library for all of them" in dilemmas
+    assert "More dilemmas match: search the library for all of them" in dilemmas
+    assert 'href="/o/hulp/dilemmas/?q=zanzibar"' in dilemmas
     assert "No page of the guide matches" in text
+
+
+def test_top_dilemmas_reads_one_more_to_know_whether_more_match(people, loaded):
+    for number in range(5):
+        make_dilemma(people.org, people.member, title_en=f"Zanzibar cloves {number}")
+    make_dilemma(people.org, people.member, title_en="Cloves", situation_en="Shipped from Zanzibar.")
+    found, more = top(people.org, "zanzibar", limit=5)
+    assert len(found) == 5 and more and "Cloves" not in [d.title_en for d in found]  # the title matches first
+    found, more = top(people.org, "zanzibar", limit=6)
+    assert len(found) == 6 and not more and found[-1].title_en == "Cloves"
+    assert top(people.org, "!!") == ([], False)
+    text = people.client("member").get(GUIDE, {"q": "zanzibar cloves"}).content.decode()
+    assert "More dilemmas match" in text
+    text = people.client("member").get(GUIDE, {"q": "shipped"}).content.decode()
+    assert "Cloves" in text and "More dilemmas match" not in text and "Search the dilemma library with filters" in text
 
 
 def test_no_dilemma_matches_says_so(people, loaded, english):
