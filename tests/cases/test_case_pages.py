@@ -80,7 +80,9 @@ def test_tick_a_step_with_a_note_and_attachment(case, people, unlocked):
     page = officer.get(url("case", case)).content.decode()
     assert "Acknowledged by phone." in page
     assert "letter.pdf" in page
-    token = re.search(r"/attachments/([0-9a-f]+)/", page).group(1)
+    found = re.search(r"/attachments/([0-9a-f]+)/", page)
+    assert found is not None
+    token = found.group(1)
     download = officer.get(url("case_attachment", case, name=token))
     assert download.content == b"%PDF-1.4 the letter"
     assert Entry.objects.filter(event=Event.CASE_ATTACHMENT_DOWNLOADED).exists()

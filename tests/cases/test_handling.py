@@ -86,4 +86,6 @@ def test_people_on_a_case_from_a_report_read_the_report_too(people, playbook, ke
     assert b"checkpoint" in opened
     exclude(case, people.admin, by=people.officer)
     report.refresh_from_db()
-    assert not report.keys.order_by("-version").first().grants.filter(user=people.admin).exists()
+    newest = report.keys.order_by("-version").first()
+    assert newest is not None
+    assert not newest.grants.filter(user=people.admin).exists()
