@@ -118,7 +118,7 @@ def test_at_most_five_dilemmas_and_a_link_to_the_library_for_the_rest(people, lo
     assert "No page of the guide matches" in text
 
 
-def test_top_dilemmas_reads_one_more_to_know_whether_more_match(people, loaded):
+def test_top_dilemmas_reads_one_more_to_know_whether_more_match(people, loaded, english):
     for number in range(5):
         make_dilemma(people.org, people.member, title_en=f"Zanzibar cloves {number}")
     make_dilemma(people.org, people.member, title_en="Cloves", situation_en="Shipped from Zanzibar.")
