@@ -597,6 +597,8 @@ class SearchEntry(models.Model):
     `rank` its hidden bm25 rank. PostgreSQL searches the dilemma table itself (dilemmas/search.py).
     """
 
+    SQLITE_ONLY = True  # samen/routers.py
+
     dilemma = models.OneToOneField(
         Dilemma, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING, related_name="+"
     )

@@ -134,6 +134,8 @@ DATABASES = {
         conn_max_age=envint("CONN_MAX_AGE", 0),
     )
 }
+# SQLite-only tables (FTS5 search indexes) are invisible to other databases: see samen/routers.py.
+DATABASE_ROUTERS = ["samen.routers.SQLiteOnlyTables"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; foreign keys are on by default in Django.
     DATABASES["default"]["OPTIONS"] = {
