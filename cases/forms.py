@@ -76,11 +76,7 @@ class CaseForm(CategoryChoices):
         super().__init__(*args, **kwargs)
         from organisations.models import Partnership
 
-        partner_ids: set[int] = set()
-        for p in Partnership.objects.involving(organisation).values_list("organisation_id", "partner_id"):
-            partner_ids.update(p)
-        partner_ids.discard(organisation.pk)
-        self.fields["involves"].queryset = Organisation.objects.filter(pk__in=partner_ids).order_by("name")  # type: ignore[attr-defined]
+        self.fields["involves"].queryset = Partnership.objects.partners_of(organisation)  # type: ignore[attr-defined]
         self.fields["alliance"].queryset = (  # type: ignore[attr-defined]
             Alliance.objects.filter(alliance_memberships__organisation=organisation).distinct().order_by("name")
         )

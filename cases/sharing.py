@@ -63,7 +63,7 @@ def _log(event: str, organisation: Organisation, by: "User", target: str, **deta
 def partner_organisations(organisation: Organisation, case: Case | None = None) -> list[Organisation]:
     """The organisation's partners (any partnership, ended ones too: a case may be about a past project),
     and the partner the case involves."""
-    found = {p.other(organisation) for p in Partnership.objects.involving(organisation)}
+    found = set(Partnership.objects.partners_of(organisation))
     if case is not None and case.involves is not None:
         found.add(case.involves)
     found.discard(organisation)

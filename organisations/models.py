@@ -291,6 +291,15 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
     def current(self) -> "PartnershipQuerySet":
         return self.filter(status=Partnership.Status.ACTIVE)
 
+    def partners_of(self, organisation: Organisation) -> "models.QuerySet[Organisation]":
+        """Every organisation on the other side of a partnership (of these) with `organisation`, by name."""
+        mine = self.filter(Q(organisation=organisation) | Q(partner=organisation))
+        return (
+            Organisation.objects.filter(Q(pk__in=mine.values("partner")) | Q(pk__in=mine.values("organisation")))
+            .exclude(pk=organisation.pk)
+            .order_by("name", "pk")
+        )
+
 
 class Partnership(models.Model):
     """A relation between two organisations, recorded by `organisation` with `partner`."""

@@ -387,14 +387,6 @@ def case_conflict(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 # ---- changing the case ------------------------------------------------------------------------------------------
 
 
-def _partners(organisation: Organisation) -> Any:
-    ids: set[int] = set()
-    for pair in Partnership.objects.involving(organisation).values_list("organisation_id", "partner_id"):
-        ids.update(pair)
-    ids.discard(organisation.pk)
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
-
-
 @login_required
 def case_triage(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     """Category, severity, risk of retaliation and the playbook; changing the playbook keeps what was done."""
@@ -405,7 +397,7 @@ def case_triage(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     form = TriageForm(
         request.POST or None,
         playbooks=handling.playbooks_available(case.organisation),
-        partners=_partners(case.organisation),
+        partners=Partnership.objects.partners_of(case.organisation),
         initial={
             "category": case.category.code if case.category else None,
             "subtype": case.subtype.code if case.subtype else None,

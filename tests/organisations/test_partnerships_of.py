@@ -1,0 +1,13 @@
+"""Partnership.objects.partners_of: the organisations on the other side, whichever side recorded it."""
+
+from organisations.models import Organisation, Partnership
+
+
+def test_partners_of_both_sides_once_and_not_itself(people):
+    kampala = Organisation.objects.create(slug="kampala", name="Kampala", kind=Organisation.Kind.PARTNER)
+    Partnership.objects.create(organisation=people.org, partner=kampala, kind=Partnership.Kind.FUNDING)
+    Partnership.objects.create(organisation=kampala, partner=people.org, kind=Partnership.Kind.PEER)
+    Partnership.objects.create(organisation=people.other_org, partner=people.org, kind=Partnership.Kind.FUNDING)
+    # By name: "Ander Fonds" before "Kampala"; Kampala once, though both sides recorded a partnership.
+    assert list(Partnership.objects.partners_of(people.org)) == [people.other_org, kampala]
+    assert list(Partnership.objects.partners_of(kampala)) == [people.org]
