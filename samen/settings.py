@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "health",
     "cases",
     "dilemmas",
+    "dialogue",
+    "ecosystem",
+    "insights",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,11 @@ urlpatterns = [
     path("o/<slug:slug>/health/", include("health.urls")),
     path("o/<slug:slug>/cases/", include("cases.urls")),
     path("o/<slug:slug>/dilemmas/", include("dilemmas.urls")),
+    path("o/<slug:slug>/sessions/", include("dialogue.urls")),
+    path("join/", include("dialogue.public_urls")),
+    path("o/<slug:slug>/ecosystem/", include("ecosystem.urls")),
+    path("o/<slug:slug>/insights/", include("insights.urls")),
+    path("api/v1/", include("api.urls")),
     # The framework's case playbooks, public like the rest of the shared language.
     *case_playbooks.public_urlpatterns,
     path("framework/", include("framework.urls")),
