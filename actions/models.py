@@ -48,7 +48,8 @@ class ActionPlan(models.Model):
         ROADMAP = "roadmap", _("Integrity roadmap")
         HEALTH_CHECK = "health_check", _("Partnership health check")
         CASE = "case", _("Lessons from a case")
-        # Later issues add: SESSION = "session".
+        # Agreements of a dialogue session (dilemma or power-awareness), source_code the session's code.
+        SESSION = "session", _("Dialogue session")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="action_plans")
