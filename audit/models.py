@@ -74,6 +74,8 @@ class Event(models.TextChoices):
     DILEMMA_SUBMITTED = "dilemma_submitted", _("Dilemma submitted for review")
     DILEMMA_REVIEWED = "dilemma_reviewed", _("Dilemma reviewed")
     DILEMMA_SHARED = "dilemma_shared", _("Dilemma shared beyond the organisation")
+    API_TOKEN_CREATED = "api_token_created", _("API token created")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
