@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cases",
     "dilemmas",
     "dialogue",
+    "power",
     "ecosystem",
     "insights",
     "api",
