@@ -76,6 +76,7 @@ class Event(models.TextChoices):
     DILEMMA_SHARED = "dilemma_shared", _("Dilemma shared beyond the organisation")
     API_TOKEN_CREATED = "api_token_created", _("API token created")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    IATI_IMPORTED = "iati_imported", _("IATI file imported into the ecosystem")
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
