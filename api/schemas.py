@@ -24,6 +24,9 @@ def string(max_length: int | None = None, **extra: Any) -> Schema:
 
 
 def nullable(schema: Schema) -> Schema:
+    if "$ref" in schema:
+        # OpenAPI 3.0 ignores keywords beside a $ref: wrap it.
+        return {"allOf": [schema], "nullable": True}
     return {**schema, "nullable": True}
 
 

@@ -273,13 +273,13 @@ def _create_partnership(request: HttpRequest, org: Organisation) -> HttpResponse
     if ("partner" in data) == ("new_partner" in data):
         raise ApiError(400, "invalid", "Give either partner or new_partner.", {"partner": "Give one of the two."})
     errors = _period_errors(data.get("starts_on"), data.get("ends_on"))
+    if errors:
+        raise ApiError(400, "invalid", "The body is not valid.", errors)
     partner = None
     if "partner" in data:
         partner = Organisation.objects.filter(code=data["partner"]).exclude(pk=org.pk).first()
         if partner is None:
-            errors["partner"] = "No such organisation (or it is this one)."
-    if errors:
-        raise ApiError(400, "invalid", "The body is not valid.", errors)
+            raise ApiError(404, "not_found", "No such organisation.", {"partner": "No such organisation."})
     try:
         with transaction.atomic():
             if partner is None:
@@ -463,7 +463,7 @@ def _create_action(request: HttpRequest, org: Organisation) -> HttpResponse:
     data = checked(request, schemas.ActionCreate)
     plan = ActionPlan.objects.for_organisation(org).filter(code=data["plan"]).first()
     if plan is None:
-        raise ApiError(400, "invalid", "The body is not valid.", {"plan": "No such plan of this organisation."})
+        raise ApiError(404, "not_found", "No such plan of this organisation.", {"plan": "No such plan."})
     created = plan.add_action(
         title=data["title"].strip(),
         description=data.get("description", ""),
