@@ -27,7 +27,8 @@ from cases.models import Assignment, Case, CaseRole, CaseStep
 from organisations.access import get_membership
 from organisations.models import Organisation
 
-PAGE_SIZE = 100
+# Fifty deadlines a page: a handler's next weeks fit on one, and the page stays light on a phone.
+PAGE_SIZE = 50
 # Weeks after this one that get a heading of their own; anything further is "later".
 WEEKS_AHEAD = 4
 ALL_STEPS = "all"
@@ -41,6 +42,8 @@ class Deadline:
     overdue: bool
     # The person answers for this step (holds its role, or is intake handler when nobody holds it).
     mine: bool
+    # The case's page (set for the calendar page; the .ics file builds absolute links itself).
+    url: str = ""
 
     @property
     def due_on(self) -> date:
@@ -120,6 +123,13 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
     steps = deadline_steps(membership.user, organisation, all_steps=all_steps)
     page = Paginator(steps, PAGE_SIZE).get_page(request.GET.get("page"))
     deadlines = [as_deadline(step, now) for step in page.object_list]
+    # A case has several steps on a page: reverse its URL once.
+    urls: dict[int, str] = {}
+    for deadline in deadlines:
+        case = deadline.case
+        if case.pk not in urls:
+            urls[case.pk] = reverse("cases:case", kwargs={"slug": organisation.slug, "code": case.code})
+        deadline.url = urls[case.pk]
     context = {
         "organisation": organisation,
         "membership": membership,
