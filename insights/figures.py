@@ -1,0 +1,262 @@
+"""The figures of an organisation's management dashboard: partners, action plans, cases and health checks.
+
+Each panel costs a fixed number of queries, whatever the number of partners, actions, cases or rounds.
+Case figures come only through the public functions of `cases` (counts, small groups hidden as in the
+annual account); nothing here reads case content.
+
+The period is a calendar year. Partners' standing is as on the last day of the year (today while the
+year runs); actions are those due in the year (or, without a due date, created in it); cases those
+received in it; health checks the rounds closed in it and the year before, by quarter.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from actions.models import Action, ActionPlan
+from assessments.models import Assessment
+from assessments.models import Rating as Tier
+from cases import annual, stats
+from cases.annual import Breakdown
+from health.models import MIN_RESPONDENTS, Answered, Round, Schedule
+from health.models import Rating as HealthRating
+from health.results import Tally
+from organisations.models import Organisation, Partnership
+
+EXPIRING_WITHIN_DAYS = 90
+NOT_RATED = "none"
+
+EXPIRY = [
+    ("expired", gettext_lazy("Expired")),
+    ("expiring", gettext_lazy("Expires within 90 days")),
+    ("current", gettext_lazy("Current")),
+    ("none", gettext_lazy("No final assessment")),
+]
+TIERS = [
+    (Tier.LOW.value, Tier.LOW.label),
+    (Tier.MODERATE.value, Tier.MODERATE.label),
+    (Tier.HIGH.value, Tier.HIGH.label),
+    (NOT_RATED, gettext_lazy("Final, not rated")),
+    ("unassessed", gettext_lazy("No final assessment")),
+]
+
+
+def year_end(year: int) -> date:
+    """The day the figures of `year` are as on: its last day, or today while it runs."""
+    return min(date(year, 12, 31), timezone.localdate())
+
+
+@dataclass
+class Slice:
+    """One bar of a chart: a key, its label and its count."""
+
+    key: str
+    label: str
+    count: int
+
+
+@dataclass
+class PartnerStanding:
+    as_on: date
+    partners: int
+    by_tier: list[Slice]
+    by_expiry: list[Slice]
+
+
+def partner_standing(organisation: Organisation, year: int) -> PartnerStanding:
+    """The organisation's current partners by the tier and expiry of the latest final assessment it can see.
+
+    "Can see": the organisation requested it, or the partner shares it (Assessment.objects.visible_to).
+    Three queries: the partners, the consents that share assessments, the assessments.
+    """
+    as_on = year_end(year)
+    partners = Partnership.objects.current().partners_of(organisation).order_by()
+    partner_ids = set(partners.values_list("pk", flat=True))
+    latest: dict[int, tuple[date, str]] = {}
+    for partner_id, valid_until, rating in (
+        Assessment.objects.visible_to(organisation)
+        .final()
+        .filter(organisation__in=partners.values("pk"), finalised_at__date__lte=as_on)
+        .values_list("organisation_id", "valid_until", "final_rating")
+    ):
+        # A final assessment always has a validity (a database constraint says so).
+        assert valid_until is not None
+        if partner_id not in latest or valid_until > latest[partner_id][0]:
+            latest[partner_id] = (valid_until, rating)
+    tiers: Counter[str] = Counter()
+    expiry: Counter[str] = Counter()
+    soon = as_on + timedelta(days=EXPIRING_WITHIN_DAYS)
+    for partner_id in partner_ids:
+        if partner_id not in latest:
+            tiers["unassessed"] += 1
+            expiry["none"] += 1
+            continue
+        valid_until, rating = latest[partner_id]
+        tiers[rating or NOT_RATED] += 1
+        expiry["expired" if valid_until < as_on else "expiring" if valid_until <= soon else "current"] += 1
+    return PartnerStanding(
+        as_on=as_on,
+        partners=len(partner_ids),
+        by_tier=[Slice(key, str(label), tiers[key]) for key, label in TIERS],
+        by_expiry=[Slice(key, str(label), expiry[key]) for key, label in EXPIRY],
+    )
+
+
+@dataclass
+class SourceProgress:
+    key: str
+    label: str
+    done: int
+    open: int
+    overdue: int
+    dropped: int
+
+    @property
+    def total(self) -> int:
+        return self.done + self.open + self.dropped
+
+    @property
+    def percent_done(self) -> int:
+        counted = self.done + self.open
+        return round(100 * self.done / counted) if counted else 0
+
+
+@dataclass
+class ActionProgress:
+    total: SourceProgress
+    by_source: list[SourceProgress]
+    overdue_now: int
+
+
+def action_progress(organisation: Organisation, year: int) -> ActionProgress:
+    """Actions of the plans the organisation owns or co-owns, due in `year` (or created in it without a due date).
+
+    Two queries: the year's actions per source of their plan, and every action overdue today.
+    """
+    today = timezone.localdate()
+    start, end = annual.year_bounds(year)
+    plans = ActionPlan.objects.for_organisation(organisation)
+    actions = Action.objects.filter(plan__in=plans.values("pk"))
+    in_year = Q(due_on__year=year) | Q(due_on__isnull=True, created_at__gte=start, created_at__lt=end)
+    rows = {
+        kind: row
+        for kind, *row in actions.filter(in_year)
+        .values("plan__source_kind")
+        .annotate(
+            done=Count("pk", filter=Q(status=Action.Status.DONE)),
+            open=Count("pk", filter=Q(status__in=Action.OPEN)),
+            overdue=Count("pk", filter=Q(status__in=Action.OPEN, due_on__lt=today)),
+            dropped=Count("pk", filter=Q(status=Action.Status.DROPPED)),
+        )
+        .values_list("plan__source_kind", "done", "open", "overdue", "dropped")
+    }
+    by_source = [
+        SourceProgress(kind.value, str(kind.label), *rows.get(kind.value, (0, 0, 0, 0))) for kind in ActionPlan.Source
+    ]
+    total = SourceProgress(
+        "all",
+        _("All plans"),
+        done=sum(s.done for s in by_source),
+        open=sum(s.open for s in by_source),
+        overdue=sum(s.overdue for s in by_source),
+        dropped=sum(s.dropped for s in by_source),
+    )
+    return ActionProgress(
+        total=total,
+        by_source=[s for s in by_source if s.total],
+        overdue_now=actions.overdue(today).count(),
+    )
+
+
+@dataclass
+class CaseFigures:
+    received: annual.Cell
+    by_stage: Breakdown
+    by_category: Breakdown
+    minimum: int
+
+
+def case_figures(organisation: Organisation, year: int) -> CaseFigures:
+    """Counts only, through the cases app's public functions, with the annual account's small-cell rule."""
+    account = annual.figures(organisation, year)
+    return CaseFigures(
+        received=account.received,
+        by_stage=stats.by_stage(organisation, year),
+        by_category=account.by_category,
+        minimum=account.minimum,
+    )
+
+
+@dataclass
+class HealthTrend:
+    quarters: list[str]
+    ours: list[float | None]
+    partners: list[float | None]
+    rounds: int
+    # Per quarter: how many rounds closed in it.
+    rounds_per_quarter: list[int] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[tuple[str, float | None, float | None, int]]:
+        return list(zip(self.quarters, self.ours, self.partners, self.rounds_per_quarter, strict=True))
+
+    @property
+    def empty(self) -> bool:
+        return not any(v is not None for v in [*self.ours, *self.partners])
+
+
+def _quarter(moment: datetime) -> tuple[int, int]:
+    local = timezone.localtime(moment)
+    return local.year, (local.month - 1) // 3 + 1
+
+
+def health_trend(organisation: Organisation, year: int) -> HealthTrend:
+    """The score of the health checks the organisation takes part in, by quarter, over `year` and the year before.
+
+    Two lines: what the organisation's own people rated, and what the people of the other organisations
+    rated. A round counts for a side only when at least MIN_RESPONDENTS of its people answered (the rule
+    of the health check pages), so no line gives a few people away. Three queries.
+    """
+    start, end = annual.year_bounds(year - 1)[0], annual.year_bounds(year)[1]
+    rounds = {
+        pk: closed_at
+        for pk, closed_at in Round.objects.filter(
+            schedule__in=Schedule.objects.visible_to(organisation).values("pk"),
+            closed_at__gte=start,
+            closed_at__lt=end,
+        ).values_list("pk", "closed_at")
+        if closed_at is not None
+    }
+    respondents = {
+        (round_id, organisation_id): n
+        for round_id, organisation_id, n in Answered.objects.filter(round__in=list(rounds))
+        .values("round", "organisation")
+        .annotate(n=Count("pk"))
+        .values_list("round", "organisation", "n")
+    }
+    quarters = [(y, q) for y in (year - 1, year) for q in (1, 2, 3, 4)]
+    ours = {key: Tally() for key in quarters}
+    theirs = {key: Tally() for key in quarters}
+    for round_id, organisation_id, colour, n in (
+        HealthRating.objects.filter(round__in=list(rounds))
+        .values("round", "organisation", "colour")
+        .annotate(n=Count("pk"))
+        .values_list("round", "organisation", "colour", "n")
+    ):
+        if respondents.get((round_id, organisation_id), 0) < MIN_RESPONDENTS:
+            continue
+        side = ours if organisation_id == organisation.pk else theirs
+        side[_quarter(rounds[round_id])].add(colour, n)
+    per_quarter = Counter(_quarter(closed) for closed in rounds.values())
+    return HealthTrend(
+        quarters=[f"{y} Q{q}" for y, q in quarters],
+        ours=[ours[key].score for key in quarters],
+        partners=[theirs[key].score for key in quarters],
+        rounds=len(rounds),
+        rounds_per_quarter=[per_quarter[key] for key in quarters],
+    )
