@@ -1,0 +1,175 @@
+"""Running a dilemma session: the facilitator's control page, its live results, and what they change."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dialogue import running
+from dialogue.access import get_session_for_user, user_of
+from dialogue.forms import RecordForm, SteerForm
+from dialogue.models import STEPS, Record, Session, SessionItem, Step
+from dialogue.qr import join_qr, join_url
+from samen.charts import bar_chart
+
+
+def live_context(session: Session, item: SessionItem | None) -> dict[str, Any]:
+    """The figures the room sees change: participants present, and the votes on the current dilemma."""
+    context: dict[str, Any] = {"session": session, "item": item, "present": session.participants.present().count()}
+    if item is not None and item.dilemma is not None:
+        options = list(item.dilemma.options.all())
+        shares, total = running.distribution(item, options)
+        context |= {
+            "shares": shares,
+            "total": total,
+            "chart": bar_chart(
+                running.chart_items(shares),
+                maximum=max(total, 1),
+                title=_("Votes on “%(title)s”") % {"title": item.title},
+            ),
+        }
+    return context
+
+
+def _open_session(request: HttpRequest, slug: str, code: UUID) -> Session:
+    session = get_session_for_user(request, slug, code, run=True).session
+    session.close_if_expired()
+    return session
+
+
+@login_required
+def control(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    access = get_session_for_user(request, slug, code, run=True)
+    session, membership = access.session, access.membership
+    if session.is_draft:
+        return redirect("dialogue:compose", slug=slug, code=code)
+    session.close_if_expired()
+    if session.is_closed:
+        return redirect("dialogue:report", slug=slug, code=code)
+    items = list(session.items.select_related("dilemma"))
+    item = next((i for i in items if i.position == session.current), None)
+    variations = list(item.dilemma.variations.all()) if item and item.dilemma else []
+    step_index = STEPS.index(Step(item.step)) if item else 0
+    return render(
+        request,
+        "dialogue/control.html",
+        {
+            "organisation": membership.organisation,
+            "membership": membership,
+            "items": items,
+            "variations": variations,
+            "shown_variation": next((v for v in variations if item and v.position == item.variation), None),
+            "steps": STEPS,
+            "step_index": step_index,
+            "prompt": running.STEP_PROMPTS[STEPS[step_index]],
+            "next_step": running.next_step(item) if item else None,
+            "previous_step": running.previous_step(item) if item else None,
+            "participants": list(session.participants.all()),
+            "records": list(session.records.select_related("item", "action", "dilemma")),
+            "record_form": RecordForm(initial={"kind": Record.Kind.AGREEMENT, "item": item.code if item else None}),
+            "join_url": join_url(session.join_code),
+            "qr": join_qr(session.join_code, _("QR code to join the session")),
+            **live_context(session, item),
+        },
+    )
+
+
+@login_required
+def live(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    """The live results on the control page (polled by htmx; the page itself shows the same)."""
+    session = _open_session(request, slug, code)
+    response = render(request, "dialogue/_results.html", live_context(session, running.current_item(session)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def steer(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    """Move the room: to a dilemma, to a step, show or hide the results, put a "what if…?" to it."""
+    session = _open_session(request, slug, code)
+    form = SteerForm(request.POST)
+    if not form.is_valid() or not session.is_open:
+        return HttpResponse(_("The session is not open, or that is not a step of this session."), status=400)
+    data = form.cleaned_data
+    if data["item"]:
+        item = session.items.filter(code=data["item"]).first()
+        if item is None:
+            raise Http404
+    else:
+        item = running.current_item(session)
+        if item is None:
+            return HttpResponse(_("Choose a dilemma first."), status=400)
+    running.go_to(session, item, data["step"] or None)
+    changed = []
+    if data["reveal"]:
+        item.revealed = data["reveal"] == "show"
+        changed.append("revealed")
+    if data["variation"] is not None:
+        if data["variation"] and (
+            item.dilemma is None or not item.dilemma.variations.filter(position=data["variation"]).exists()
+        ):
+            return HttpResponse(_("This dilemma has no such “what if…?”."), status=400)
+        item.variation = data["variation"]
+        changed.append("variation")
+    if changed:
+        item.save(update_fields=changed)
+    return redirect("dialogue:run", slug=slug, code=code)
+
+
+@login_required
+@require_POST
+def record(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    """Write down an agreement or a lesson, for the current dilemma or the session as a whole."""
+    access = get_session_for_user(request, slug, code, run=True)
+    session = access.session
+    if session.is_draft:
+        return HttpResponse(_("Start the session before you record what it agreed."), status=400)
+    form = RecordForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("dialogue:run" if session.is_open else "dialogue:report", slug=slug, code=code)
+    item = None
+    if form.cleaned_data["item"]:
+        item = session.items.filter(code=form.cleaned_data["item"]).first()
+        if item is None:
+            raise Http404
+    Record.objects.create(
+        session=session,
+        organisation_id=session.organisation_id,
+        item=item,
+        kind=form.cleaned_data["kind"],
+        text=form.cleaned_data["text"],
+        author=user_of(request),
+    )
+    messages.success(request, _("It is recorded."))
+    return redirect("dialogue:run" if session.is_open else "dialogue:report", slug=slug, code=code)
+
+
+@login_required
+@require_POST
+def remove_participant(request: HttpRequest, slug: str, code: UUID, participant: UUID) -> HttpResponse:
+    """Remove a disruptive participant: they can no longer vote; the votes they cast stay counted."""
+    session = get_session_for_user(request, slug, code, run=True).session
+    found = session.participants.filter(code=participant).first()
+    if found is None:
+        raise Http404
+    found.remove()
+    messages.success(request, _("The participant is removed from the session."))
+    return redirect("dialogue:run", slug=slug, code=code)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    session = get_session_for_user(request, slug, code, run=True).session
+    if not session.is_open:
+        return HttpResponse(_("Only an open session can be closed."), status=400)
+    session.close()
+    messages.success(request, _("The session is closed; its code no longer works. Here is its report."))
+    return redirect("dialogue:report", slug=slug, code=code)
