@@ -9,7 +9,7 @@ import samen.urls
 
 urlpatterns = list(samen.urls.urlpatterns)
 try:
-    reverse("api_tokens:tokens", urlconf=samen.urls, kwargs={"slug": "x"})
+    reverse("api_tokens:tokens", urlconf="samen.urls", kwargs={"slug": "x"})
 except NoReverseMatch:
     urlpatterns.append(path("o/<slug:slug>/api-tokens/", include("api.token_urls")))
 
