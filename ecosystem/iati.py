@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
+from django.utils.translation import gettext_noop
 from lxml import etree
 
 from ecosystem.models import name_key
@@ -235,10 +236,10 @@ def _read_activity(element: etree._Element, skipped: Callable[[str], None]) -> P
             if len(code) == 2 and code.isalpha():
                 countries.append((code, _percentage(child)))
     if not identifier:
-        skipped("activity without iati-identifier")
+        skipped(gettext_noop("activity without iati-identifier"))
         return None
     if reporting is None:
-        skipped("activity without reporting-org")
+        skipped(gettext_noop("activity without reporting-org"))
         return None
     publisher = reporting.key.identifier or reporting.key.publisher
     activity = ParsedActivity(
@@ -256,7 +257,7 @@ def _read_activity(element: etree._Element, skipped: Callable[[str], None]) -> P
     for child in participating:
         organisation = _organisation(child, language, publisher)
         if organisation is None:
-            skipped("participating-org without identifier or name")
+            skipped(gettext_noop("participating-org without identifier or name"))
             continue
         activity.participants.append((organisation, _role(child.get("role"))))
     for child in transactions:
@@ -383,7 +384,7 @@ def relations_of(activity: ParsedActivity, skipped: Callable[[str], None]) -> li
     by_role: dict[int, dict[OrgKey, ParsedOrganisation]] = {1: {}, 2: {}, 3: {}, 4: {}}
     for organisation, role in activity.participants:
         if role is None:
-            skipped("participating-org with an unknown role")
+            skipped(gettext_noop("participating-org with an unknown role"))
         else:
             by_role[role].setdefault(organisation.key, organisation)
     relations = []
@@ -392,7 +393,7 @@ def relations_of(activity: ParsedActivity, skipped: Callable[[str], None]) -> li
         for funder in by_role[1].values():
             for target in by_role[target_role].values():
                 if funder.key == target.key:
-                    skipped("relation of an organisation to itself")
+                    skipped(gettext_noop("relation of an organisation to itself"))
                     continue
                 relations.append(
                     ParsedRelation(
@@ -407,10 +408,10 @@ def relations_of(activity: ParsedActivity, skipped: Callable[[str], None]) -> li
             if receiver is None and transaction.type in INCOMING_TRANSACTIONS:
                 receiver = activity.reporting
         if provider is None or receiver is None:
-            skipped("transaction without provider or receiver")
+            skipped(gettext_noop("transaction without provider or receiver"))
             continue
         if provider.key == receiver.key:
-            skipped("relation of an organisation to itself")
+            skipped(gettext_noop("relation of an organisation to itself"))
             continue
         relations.append(
             ParsedRelation(

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ecosystem.iati import (
     OrgKey,
@@ -151,7 +152,7 @@ class FileImport:
         latest: dict[str, tuple[ParsedActivity, list[ParsedRelation]]] = {}
         for activity, relations in batch:
             if activity.identifier in latest:
-                self.skip("activity repeated in the file (the later one is kept)")
+                self.skip(gettext_noop("activity repeated in the file (the later one is kept)"))
             latest[activity.identifier] = (activity, relations)
         existing = {
             row.iati_identifier: row
@@ -166,9 +167,9 @@ class FileImport:
             if old is None:
                 new.append((activity, relations))
             elif old.digest == activity.digest:
-                self.skip("activity unchanged")
+                self.skip(gettext_noop("activity unchanged"))
             elif old.last_updated and (activity.last_updated is None or activity.last_updated < old.last_updated):
-                self.skip("older version of an activity")
+                self.skip(gettext_noop("older version of an activity"))
             else:
                 replaced.append((old, activity, relations))
         if not new and not replaced:

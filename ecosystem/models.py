@@ -22,6 +22,8 @@ The map walks these in both directions (`RelationQuerySet.touching`), so relatio
 """
 
 import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -31,6 +33,11 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.identifiers import normalise_identifier
 from organisations.models import Organisation
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
 
 
 class OrganisationType(models.TextChoices):
@@ -263,6 +270,10 @@ class Relation(models.Model):
         return f"{self.source_id} → {self.target_id} ({self.kind})"
 
 
+# Under MEDIA_ROOT, which Samen never serves: uploads wait here for the worker and are deleted after.
+UPLOAD_FOLDER = "iati-imports"
+
+
 class ImportJob(models.Model):
     """An IATI file an admin uploaded, imported in the background; owned by the organisation that started it."""
 
@@ -292,8 +303,41 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return self.file_name
 
+    @classmethod
+    def receive(cls, organisation: Organisation, user: "User", upload: "UploadedFile") -> "ImportJob":
+        """Store an uploaded file where only the worker reads it, and record the job that will import it."""
+        name = Path(upload.name or "upload.xml").name[:255]
+        job = cls(organisation=organisation, started_by=user, file_name=name, size=upload.size or 0)
+        job.stored_path = f"{UPLOAD_FOLDER}/{job.code}.xml"
+        job.upload_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with job.upload_path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        job.save()
+        return job
+
     @property
+    def upload_path(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / UPLOAD_FOLDER / f"{self.code}.xml"
+
+    @property
+    def progress_path(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / UPLOAD_FOLDER / f"{self.code}.progress"
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def read_progress(self) -> int:
+        """Bytes read so far: from the worker's progress file while it runs (see ecosystem/tasks.py)."""
+        if self.status == self.Status.RUNNING:
+            try:
+                return int(self.progress_path.read_text())
+            except (OSError, ValueError):
+                pass
+        return self.size if self.is_over else self.bytes_read
+
     def percent(self) -> int:
-        if self.status in (self.Status.DONE, self.Status.FAILED):
+        if self.is_over:
             return 100
-        return min(99, self.bytes_read * 100 // self.size) if self.size else 0
+        return min(99, self.read_progress() * 100 // self.size) if self.size else 0

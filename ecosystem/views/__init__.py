@@ -1,0 +1,1 @@
+"""Views of the ecosystem app, one module per feature."""
