@@ -8,8 +8,16 @@ class DilemmasConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the `dilemma` kind of content file with the framework loader.
-        from dilemmas import loader  # noqa: F401
+        from dilemmas import links, loader  # noqa: F401
+        from framework import topics
         from organisations import subjects
+
+        # A gap or an action on a requirement links to the library, filtered on the requirement's topics.
+        topics.register(
+            "dilemmas",
+            label=_("Dilemmas on this topic"),
+            url=lambda slug, codes: links.for_topic(codes, slug=slug),
+        )
 
         # A dilemma an organisation shares with an alliance or the sector: "dilemma:<code>".
         subjects.register(

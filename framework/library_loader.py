@@ -9,6 +9,10 @@ Loading the same version again may change *wording* (names, texts, guidance, lab
 *structure* (areas, requirement and option codes, weights, thresholds, scoring, number of suggested
 actions): that would change the meaning of answers already given, so the loader refuses and asks
 for a new version. `validity_years` may change within a version: it is policy, not scoring.
+
+`topics` (on an area, for all its requirements, or on one requirement, instead of its area's) lists the
+taxonomy codes a requirement guards against; gaps and actions on it link to material on those topics. They
+are wording too. Libraries load in stage 1, after the taxonomy their topics point at.
 """
 
 import re
@@ -116,6 +120,18 @@ def _unique(doc: Document, seen: dict[Any, dict[str, Any]], code: Any, entry: di
     seen[code] = entry
 
 
+def _topics(doc: Document, entry: dict[str, Any], known: set[str], default: list[str]) -> list[str]:
+    raw = entry.get("topics")
+    if raw is None:
+        return default
+    if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
+        raise doc.error("'topics' must list taxonomy codes (violation types or sub-types)", entry, "code")
+    for topic in raw:
+        if topic not in known:
+            raise doc.error(f"unknown topic '{topic}': not a violation type or sub-type of the taxonomy", entry, "code")
+    return list(dict.fromkeys(raw))
+
+
 def _options(doc: Document, entry: dict[str, Any], raw: Any) -> list[Option]:
     if not isinstance(raw, list):
         raise doc.error("'options' must be a list", entry, "code")
@@ -172,9 +188,11 @@ def _thresholds(doc: Document, raw: Any, lowest: int, highest: int) -> list[dict
 
 
 def parse_library(doc: Document) -> Parsed:
-    from framework.models import AssessmentLibrary, Requirement
+    from framework.models import AssessmentLibrary, Requirement, ViolationSubtype, ViolationType
 
     data = doc.data
+    known_topics = {*ViolationType.objects.values_list("code", flat=True)}
+    known_topics |= {*ViolationSubtype.objects.values_list("code", flat=True)}
     code = doc.code(data)
     if not VERSION.match(doc.version):
         raise doc.error(f"version must be numbers separated by dots (like 1.0 or 2.10), not '{doc.version}'", data)
@@ -217,9 +235,11 @@ def parse_library(doc: Document) -> Parsed:
             missing = ", ".join(str(level) for level in LEVELS if level not in parsed.levels)
             raise doc.error(f"the maturity scale needs exactly the levels 0 to 5 (missing: {missing})", data)
 
+    area_topics: dict[str, list[str]] = {}
     for entry in doc.entries("areas"):
         area = doc.code(entry)
         _unique(doc, parsed.areas, area, entry, "area code")
+        area_topics[area] = _topics(doc, entry, known_topics, [])
     areas = dict(parsed.areas)
     parsed.areas = {
         area: {"order": order, **_pair(doc, entry, "name"), **_pair(doc, entry, "description", required=False)}
@@ -272,6 +292,7 @@ def parse_library(doc: Document) -> Parsed:
                     **_pair(doc, entry, "text"),
                     **_pair(doc, entry, "guidance"),
                     **_lines(doc, entry, "evidence_examples"),
+                    "topics": _topics(doc, entry, known_topics, area_topics[area]),
                 },
                 options=options,
                 actions=actions,
@@ -418,7 +439,7 @@ def _reword(doc: Document, library: Any, parsed: Parsed, changes: Changes) -> No
         del changes.updated[before + 1 :]
 
 
-@register("assessment_library")
+@register("assessment_library", stage=1)
 def load_assessment_library(doc: Document) -> Changes:
     from framework.models import AssessmentLibrary
 

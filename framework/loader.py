@@ -130,9 +130,9 @@ class Result:
 
 Loader = Callable[[Document], Changes]
 LOADERS: dict[str, Loader] = {}
-# Kinds that point at other kinds load after them: stage 0 (taxonomy, glossary, libraries…) first,
-# then stage 1 (playbooks and dilemmas, which point at the taxonomy), then stage 2 (guide pages, which link to all
-# of those, and what links to guide pages).
+# Kinds that point at other kinds load after them: stage 0 (taxonomy, glossary…) first, then stage 1
+# (assessment libraries, playbooks and dilemmas, which point at the taxonomy), then stage 2 (guide pages,
+# which link to all of those, and what links to guide pages).
 STAGES: dict[str, int] = {}
 
 

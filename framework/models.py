@@ -403,6 +403,9 @@ class Requirement(Bilingual):
     evidence_examples_en = models.TextField(blank=True, help_text="One example per line")
     weight = models.FloatField(default=1)
     answer_kind = models.CharField(max_length=20, choices=AnswerKind.choices, default=AnswerKind.MATURITY)
+    # Taxonomy codes (violation types or sub-types) the requirement guards against: where a gap or an action
+    # on it links to dilemmas and other material on the same topic (framework.topics). Wording, not structure.
+    topics = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["library", "order", "code"]
