@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dialogue import running
-from dialogue.models import Session
+from dialogue.models import Session, SessionItem
 from dilemmas.models import Dilemma
 from tests.dilemmas.conftest import make_dilemma
 
@@ -63,9 +63,15 @@ def join(session: Session, name: str = "", language: str = "en") -> Client:
     return client
 
 
-def vote(client: Client, session: Session, choice: int) -> int:
+def current(session: Session) -> SessionItem:
+    """The dilemma the room looks at (the tests' sessions always have one)."""
     item = running.current_item(session)
     assert item is not None
+    return item
+
+
+def vote(client: Client, session: Session, choice: int) -> int:
+    item = current(session)
     response = client.post(
         reverse("join:vote", kwargs={"code": session.join_code}), {"item": item.code, "choice": choice}
     )
