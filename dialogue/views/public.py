@@ -240,6 +240,9 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
     found = _participant_or_redirect(request, code)
     if isinstance(found, HttpResponse):
         return found
+    if not request.headers.get("HX-Request"):
+        # A fragment for htmx; a browser that asks for it (a bookmark, a crawler) gets the room.
+        return redirect("join:room", code=found.session.join_code)
     session = found.session
     item = running.current_item(session)
     shown = request.GET.get("item", "")

@@ -81,8 +81,10 @@ def control(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 
 @login_required
 def live(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
-    """The live results on the control page (polled by htmx; the page itself shows the same)."""
+    """The live results on the control page, for htmx to poll; a browser that asks for it is sent to the page."""
     session = _open_session(request, slug, code)
+    if not request.headers.get("HX-Request"):
+        return redirect("dialogue:run", slug=slug, code=code)
     response = render(request, "dialogue/_results.html", live_context(session, running.current_item(session)))
     response["Cache-Control"] = "no-store"
     return response

@@ -7,6 +7,8 @@ from dialogue import running
 from dialogue.models import Participant, Record, Session
 from tests.dialogue.conftest import current, join, org_url, vote
 
+HTMX = {"HX-Request": "true"}
+
 
 def test_the_control_page_shows_code_qr_dilemma_and_live_figures(people, live_session, english):
     for index in range(3):
@@ -21,9 +23,14 @@ def test_the_control_page_shows_code_qr_dilemma_and_live_figures(people, live_se
     assert "Show the latest results" in page  # without JavaScript
 
 
+def test_the_live_results_are_a_fragment_for_htmx_and_the_page_for_a_browser(people, live_session, english):
+    response = people.client("manager").get(org_url("live", live_session))
+    assert response.status_code == 302 and response["Location"] == org_url("run", live_session)
+
+
 def test_the_live_results_partial_has_the_distribution(people, live_session, english):
     vote(join(live_session), live_session, 3)
-    response = people.client("manager").get(org_url("live", live_session))
+    response = people.client("manager").get(org_url("live", live_session), headers=HTMX)
     page = response.content.decode()
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     assert page.startswith('<div id="live-results"') and "<svg" in page and "Change supplier" in page
@@ -33,7 +40,7 @@ def test_the_live_results_partial_has_the_distribution(people, live_session, eng
 def test_only_facilitators_see_the_control_page_and_steer(people, live_session, persona, status):
     client = people.client(persona)
     assert client.get(org_url("run", live_session)).status_code == status
-    assert client.get(org_url("live", live_session)).status_code == status
+    assert client.get(org_url("live", live_session), headers=HTMX).status_code == status
     assert client.post(org_url("steer", live_session), {"step": "facts"}).status_code == status
     assert client.post(org_url("close", live_session)).status_code == status
     assert Session.objects.get(pk=live_session.pk).status == "open"
@@ -107,7 +114,9 @@ def test_the_facilitator_removes_a_participant(people, live_session, english):
     people.client("officer").post(org_url("remove_participant", live_session, participant=participant.code))
     participant.refresh_from_db()
     assert participant.is_removed
-    assert "0 participants" in people.client("officer").get(org_url("live", live_session)).content.decode()
+    assert (
+        "0 participants" in people.client("officer").get(org_url("live", live_session), headers=HTMX).content.decode()
+    )
 
 
 def test_closing_ends_the_code(people, live_session, english):

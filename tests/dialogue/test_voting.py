@@ -17,7 +17,7 @@ def room(client, session: Session) -> str:
 
 def live(client, session: Session, **query: str):
     url = reverse("join:live", kwargs={"code": session.join_code})
-    return client.get(url, query)
+    return client.get(url, query, headers={"HX-Request": "true"})
 
 
 def test_a_participant_votes_once_per_dilemma(live_session, english):
@@ -195,3 +195,11 @@ def test_the_live_part_reads_a_constant_number_of_queries(live_session):
     for index, phone in enumerate(more):
         vote(phone, live_session, index % 3 + 1)
     assert count() == few <= 8
+
+
+def test_the_live_part_is_for_htmx_a_browser_gets_the_room(live_session):
+    phone = join(live_session)
+    response = phone.get(reverse("join:live", kwargs={"code": live_session.join_code}))
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "join:room", kwargs={"code": live_session.join_code}
+    )
