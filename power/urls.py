@@ -18,6 +18,7 @@ urlpatterns = [
     path("<uuid:code>/changes/", sessions.change_add, name="change_add"),
     path("<uuid:code>/close/", sessions.close, name="close"),
     path("<uuid:code>/summary/", sessions.summary, name="summary"),
+    path("<uuid:code>/summary.pdf", sessions.summary_pdf, name="summary_pdf"),
     path("decisions/<uuid:code>/", sessions.decision_edit, name="decision_edit"),
     path("decisions/<uuid:code>/merge/", sessions.decision_merge, name="decision_merge"),
     path("decisions/<uuid:code>/remove/", sessions.decision_remove, name="decision_remove"),

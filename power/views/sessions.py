@@ -10,10 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from audit import models as audit
+from audit.models import Event
 from dialogue.models import Session
 from organisations.access import get_membership
 from power import running
@@ -26,45 +29,18 @@ from power.access import (
     require_facilitator,
     visible_to,
 )
-from power.charts import gaps_chart
 from power.forms import ChangeForm, DecisionForm, MergeForm, SessionForm, StageForm, StartersForm
-from power.models import Affiliation, Change, Decision, Stage, influence_labels
+from power.models import Change, Decision, Stage
 from power.qr import join_qr, join_url
-from power.results import gaps, participants_per_side
+from power.report import results_context, summary_context
+from power.report import summary_pdf as summary_pdf_bytes
 
 PAGE_SIZE = 25
-POLL_SECONDS = 4
 
 
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-def results_context(session: Session) -> dict[str, Any]:
-    """The figures of the results stage: the gaps, largest first, the chart and the counts."""
-    sides = running.sides(session)
-    found = gaps(session, sides)
-    scale = influence_labels(sides[0].name, sides[-1].name)
-    context: dict[str, Any] = {
-        "results": found,
-        "sides": sides,
-        "per_side": participants_per_side(session, sides),
-        "scored": any(result.count for result in found),
-        "poll_seconds": POLL_SECONDS,
-    }
-    if context["scored"] and len(sides) == 2:
-        context["chart"] = gaps_chart(
-            found,
-            names=(sides[0].name, sides[1].name),
-            ends=(str(scale[0][1]), str(scale[2][1]), str(scale[4][1])),
-            title=_(
-                "Who holds the influence, in the view of each organisation: the mean score per decision "
-                "from 1 (entirely %(first)s) to 5 (entirely %(second)s), largest difference first"
-            )
-            % {"first": sides[0].name, "second": sides[1].name},
-        )
-    return context
 
 
 @login_required
@@ -364,19 +340,23 @@ def summary(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     access = get_session_for_user(request, slug, code)
     session = access.session
     session.close_if_expired()
-    return render(
-        request,
-        "power/summary.html",
-        {
-            "organisation": access.membership.organisation,
-            "membership": access.membership,
-            "session": session,
-            "decision_count": Decision.objects.filter(session=session).count(),
-            "changes": list(Change.objects.filter(session=session).select_related("decision", "action")),
-            "plan": running.plan_of(session),
-            "unaffiliated": session.participants.exclude(
-                pk__in=Affiliation.objects.filter(session=session).values("participant")
-            ).count(),
-            **results_context(session),
-        },
+    context = {"organisation": access.membership.organisation, "membership": access.membership}
+    return render(request, "power/summary.html", context | summary_context(session))
+
+
+@login_required
+def summary_pdf(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    access = get_session_for_user(request, slug, code)
+    session = access.session
+    session.close_if_expired()
+    response = HttpResponse(summary_pdf_bytes(session, _user(request)), content_type="application/pdf")
+    filename = f"power-session-{session.opened_at or session.created_at:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or ""
+    audit.record(
+        Event.EXPORT,
+        actor=access.membership.user.email,
+        organisation=access.membership.organisation.slug,
+        target=f"power session summary {session.code}",
+        detail={"format": "pdf"},
     )
+    return response

@@ -93,6 +93,7 @@ ROWS = [
     Row("power:session", org_page(), kwargs=draft, note="draft"),
     Row("power:results", org_page(), kwargs=session),
     Row("power:summary", org_page(), kwargs=session),
+    Row("power:summary_pdf", org_page(), kwargs=session),
     Row("power:open", FACILITATORS_POST, kwargs=draft, method="post"),
     Row("power:stage", FACILITATORS_POST, kwargs=session, method="post", data=lambda w: {"stage": Stage.SCORING}),
     Row("power:decision_add", FACILITATORS_POST, kwargs=session, method="post", data=lambda w: {"text": "Hiring"}),
