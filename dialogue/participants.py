@@ -26,7 +26,7 @@ from dialogue.models import OPEN_FOR, PARTICIPANT_LANGUAGES, Participant, Sessio
 
 COOKIE = "samen_participant"
 COOKIE_PATH = "/join/"
-JOIN_ATTEMPTS = 600
+JOIN_ATTEMPTS = 1200
 JOIN_WINDOW = 600
 LANGUAGE_CODES = [code for code, _name in PARTICIPANT_LANGUAGES]
 
