@@ -68,7 +68,7 @@ OPERATIONS = [
         body="PartnershipUpdate",
     ),
     Operation("alliances", "get", "organisations:read", "Alliances it leads or belongs to", listed("Alliance"), PAGING),
-    Operation("alliance", "get", "organisations:read", "One alliance with its members", ref("Alliance")),
+    Operation("alliance", "get", "organisations:read", "One alliance with its members", ref("AllianceWithMembers")),
     Operation("people", "get", "people:read", "People and their roles", listed("Person"), views.PEOPLE_FILTERS),
     Operation(
         "assessments",

@@ -105,9 +105,10 @@ Alliance = obj(
         "description": string(),
         "starts_on": nullable(DATE),
         "ends_on": nullable(DATE),
-        "members": array(ref("OrganisationRef")),
     }
 )
+
+AllianceWithMembers = obj(Alliance["properties"] | {"members": array(ref("OrganisationRef"))})
 
 Person = obj(
     {
@@ -349,6 +350,7 @@ COMPONENTS: dict[str, Schema] = {
     "Organisation": Organisation,
     "Partnership": Partnership,
     "Alliance": Alliance,
+    "AllianceWithMembers": AllianceWithMembers,
     "Person": Person,
     "Assessment": Assessment,
     "Answer": Answer,

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -72,8 +72,12 @@ def alliance_json(a: Alliance) -> dict[str, Any]:
         "description": a.description,
         "starts_on": a.starts_on,
         "ends_on": a.ends_on,
-        "members": [organisation_ref(m.organisation) for m in a.alliance_memberships.all()],
     }
+
+
+def alliance_detail_json(a: Alliance) -> dict[str, Any]:
+    members = AllianceMember.objects.filter(alliance=a).select_related("organisation").order_by("organisation__name")
+    return alliance_json(a) | {"members": [organisation_ref(m.organisation) for m in members]}
 
 
 def person_json(m: Membership) -> dict[str, Any]:
@@ -245,7 +249,10 @@ def organisation(request: HttpRequest, token: Token) -> HttpResponse:
 @authorize("organisations")
 def partners(request: HttpRequest, token: Token) -> HttpResponse:
     values = params(request, PAGING)
-    return page(request, Partnership.objects.partners_of(token.organisation), values, organisation_json)
+    # By key, not by name: a stable order for paging, and the database stops after a page instead of
+    # sorting every partner by name.
+    partners = Partnership.objects.partners_of(token.organisation).order_by("pk")
+    return page(request, partners, values, organisation_json)
 
 
 @authorize("organisations", methods=("GET", "POST"))
@@ -254,7 +261,7 @@ def partnerships(request: HttpRequest, token: Token) -> HttpResponse:
     if request.method == "POST":
         return _create_partnership(request, org)
     values = params(request, PARTNERSHIP_FILTERS)
-    queryset = Partnership.objects.involving(org).order_by("-created_at", "-pk")
+    queryset = Partnership.objects.involving(org).order_by("pk")
     if "status" in values:
         queryset = queryset.filter(status=values["status"])
     if "kind" in values:
@@ -320,32 +327,28 @@ def partnership(request: HttpRequest, token: Token, code: str) -> HttpResponse:
     errors = _period_errors(data.get("starts_on", found.starts_on), data.get("ends_on", found.ends_on))
     if errors:
         raise ApiError(400, "invalid", "The body is not valid.", errors)
+    if not data:
+        return respond(request, partnership_json(found))
     for name, value in data.items():
-        setattr(found, name, "" if value is None and name == "title" else value)
+        setattr(found, name, value)
     try:
         with transaction.atomic():
-            found.save(update_fields=list(data) or None)
+            found.save(update_fields=list(data))
     except IntegrityError:
         raise ApiError(409, "conflict", "A partnership of this kind with this organisation exists already.") from None
     return respond(request, partnership_json(found))
 
 
 def _alliances_of(org: Organisation) -> Any:
-    return (
-        Alliance.objects.filter(Q(lead=org) | Q(alliance_memberships__organisation=org))
-        .distinct()
-        .select_related("lead")
-        .prefetch_related(Prefetch("alliance_memberships", queryset=MEMBERS))
-    )
-
-
-MEMBERS = AllianceMember.objects.select_related("organisation").order_by("organisation__name", "pk")
+    """Alliances it leads or belongs to (as organisations.access.get_alliance finds one)."""
+    member_of = AllianceMember.objects.filter(organisation=org).values("alliance")
+    return Alliance.objects.filter(Q(lead=org) | Q(pk__in=member_of)).select_related("lead")
 
 
 @authorize("organisations")
 def alliances(request: HttpRequest, token: Token) -> HttpResponse:
     values = params(request, PAGING)
-    return page(request, _alliances_of(token.organisation).order_by("name", "pk"), values, alliance_json)
+    return page(request, _alliances_of(token.organisation).order_by("pk"), values, alliance_json)
 
 
 @authorize("organisations")
@@ -354,7 +357,7 @@ def alliance(request: HttpRequest, token: Token, code: str) -> HttpResponse:
     found = _alliances_of(token.organisation).filter(code=parse_code(code)).first()
     if found is None:
         raise not_found()
-    return respond(request, alliance_json(found))
+    return respond(request, alliance_detail_json(found))
 
 
 # ---- people (admin scope) ------------------------------------------------------------------------------------------
@@ -395,7 +398,7 @@ def assessments(request: HttpRequest, token: Token) -> HttpResponse:
         queryset = _assessments(org).visible_to(org)
     if "status" in values:
         queryset = queryset.filter(status=values["status"])
-    return page(request, queryset.order_by("-created_at", "-pk"), values, lambda a: assessment_json(a, org))
+    return page(request, queryset.order_by("pk"), values, lambda a: assessment_json(a, org))
 
 
 def _assessment(org: Organisation, code: str) -> Assessment:
@@ -432,9 +435,7 @@ ACTION_FILTERS = PAGING | UPDATED_SINCE | filters(status=schemas.ACTION_STATUSES
 def action_plans(request: HttpRequest, token: Token) -> HttpResponse:
     values = params(request, PAGING)
     queryset = (
-        ActionPlan.objects.for_organisation(token.organisation)
-        .select_related("organisation", "partner")
-        .order_by("-created_at", "-pk")
+        ActionPlan.objects.for_organisation(token.organisation).select_related("organisation", "partner").order_by("pk")
     )
     return page(request, queryset, values, plan_json)
 
@@ -456,7 +457,7 @@ def actions(request: HttpRequest, token: Token) -> HttpResponse:
         queryset = queryset.filter(status=values["status"])
     if "plan" in values:
         queryset = queryset.filter(plan__code=values["plan"])
-    return page(request, queryset.order_by("-updated_at", "-pk"), values, action_json)
+    return page(request, queryset.order_by("pk"), values, action_json)
 
 
 def _create_action(request: HttpRequest, org: Organisation) -> HttpResponse:
@@ -533,7 +534,7 @@ def dilemmas(request: HttpRequest, token: Token) -> HttpResponse:
     values = params(request, DILEMMA_FILTERS)
     visible = Dilemma.objects.visible_to(token.organisation).in_language(values.get("language", ""))
     queryset = updated_since(visible.select_related("organisation"), values.get("updated_since"))
-    return page(request, queryset.order_by("-updated_at", "-pk"), values, dilemma_json)
+    return page(request, queryset.order_by("pk"), values, dilemma_json)
 
 
 @authorize("dilemmas")
@@ -562,7 +563,7 @@ def organisation_pages(request: HttpRequest, token: Token) -> HttpResponse:
     values = params(request, PAGING | UPDATED_SINCE)
     visible = OrganisationPage.objects.visible_to(token.organisation).select_related("organisation")
     queryset = updated_since(visible, values.get("updated_since"))
-    return page(request, queryset.order_by("-updated_at", "-pk"), values, organisation_page_json)
+    return page(request, queryset.order_by("pk"), values, organisation_page_json)
 
 
 # ---- health checks -------------------------------------------------------------------------------------------------
