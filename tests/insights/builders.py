@@ -153,6 +153,9 @@ def opt_in(member: Organisation, network: Organisation, by: User) -> Consent:
 
 
 def person(org: Organisation, role: str = Role.ADMIN) -> User:
-    user = make_user(f"person{next(_numbers)}@example.org", language="en")
+    # Administrators and integrity officers must have two-factor authentication set up before any page.
+    user = make_user(
+        f"person{next(_numbers)}@example.org", two_factor=role in (Role.ADMIN, Role.OFFICER), language="en"
+    )
     Membership.objects.create(user=user, organisation=org, role=role)
     return user
