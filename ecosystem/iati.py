@@ -124,36 +124,30 @@ class ParsedActivity:
                 yield transaction.receiver
 
 
+# Nothing from outside the file, no entity expanded, libxml2's limits on depth and text kept.
+SAFE_PARSING = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
 def read_activities(file: IO[bytes], name: str, skipped: Callable[[str], None]) -> Iterator[ParsedActivity]:
     """Yield the activities of an IATI activity file; raise RefusedFile for a file that must not be imported.
 
     `skipped(reason)` hears about what is left out of an activity that is still read (a
     participating organisation with neither identifier nor name, …) and about whole activities
-    left out; `progress()` is called after each activity.
+    left out. `file` must be seekable: its root is checked first, so that a file that is not an
+    activity file is refused at once instead of being read (and held) to its end.
     """
-    context = etree.iterparse(
-        file,
-        events=("start", "end"),
-        tag=("iati-activities", "iati-activity"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    root_seen = False
+    _check_root(file, name)
+    file.seek(0)
+    context = etree.iterparse(file, events=("end",), tag="iati-activity", **SAFE_PARSING)
     try:
-        for event, element in context:
-            if event == "start":
-                if element.tag == "iati-activities" and not root_seen:
-                    root_seen = True
-                    _check_root(element, name)
-                continue
-            if element.tag != "iati-activity":
-                continue
-            if not root_seen:
-                raise RefusedFile(name, element.sourceline, "an iati-activity outside an iati-activities root")
+        for _event, element in context:
             activity = _read_activity(element, skipped)
             element.clear(keep_tail=True)
             parent = element.getparent()
@@ -164,17 +158,16 @@ def read_activities(file: IO[bytes], name: str, skipped: Callable[[str], None]) 
                 yield activity
     except etree.XMLSyntaxError as error:
         raise RefusedFile(name, error.lineno, f"not well-formed XML: {error.msg}") from None
-    if not root_seen:
-        root = getattr(context, "root", None)
-        tag = root.tag if root is not None else "?"
-        if tag == "iati-organisations":
-            reason = "an IATI organisation file (root iati-organisations); only activity files can be imported"
-        else:
-            reason = f"not an IATI activity file: the root element is <{tag}>, not <iati-activities>"
-        raise RefusedFile(name, root.sourceline if root is not None else 1, reason)
 
 
-def _check_root(root: etree._Element, name: str) -> None:
+def _check_root(file: IO[bytes], name: str) -> None:
+    """Refuse a file with a DOCTYPE, without an iati-activities root, or of another version; reads only its start."""
+    try:
+        root = next(iter(etree.iterparse(file, events=("start",), **SAFE_PARSING)))[1]
+    except StopIteration:
+        raise RefusedFile(name, 1, "not well-formed XML: the file holds no element") from None
+    except etree.XMLSyntaxError as error:
+        raise RefusedFile(name, error.lineno, f"not well-formed XML: {error.msg}") from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise RefusedFile(
@@ -183,8 +176,16 @@ def _check_root(root: etree._Element, name: str) -> None:
             "the file declares a DOCTYPE; IATI files have none, and DOCTYPEs carry XML attacks "
             "(external entities, entity expansion), so the file is refused unread",
         )
-    if root.getparent() is not None:
-        raise RefusedFile(name, root.sourceline, "iati-activities is not the root element")
+    if root.tag == "iati-organisations":
+        raise RefusedFile(
+            name,
+            root.sourceline,
+            "an IATI organisation file (root iati-organisations); only activity files can be imported",
+        )
+    if root.tag != "iati-activities":
+        raise RefusedFile(
+            name, root.sourceline, f"not an IATI activity file: the root element is <{root.tag}>, not <iati-activities>"
+        )
     version = (root.get("version") or "2.03").strip()
     if not (version.startswith("1.0") or version.startswith("2.0")):
         raise RefusedFile(name, root.sourceline, f"IATI version {version} is not supported (1.0x and 2.0x are)")

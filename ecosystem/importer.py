@@ -44,6 +44,7 @@ from ecosystem.models import (
 from organisations.models import Organisation
 
 T = TypeVar("T")
+IMPORT_LOCK = 7_1234_0012  # any number no other code of Samen uses for an advisory lock
 RELATION_COLUMNS = (
     "activity",
     "kind",
@@ -137,6 +138,7 @@ class FileImport:
 
     def run(self) -> ImportResult:
         with self.path.open("rb") as file, transaction.atomic():
+            _one_import_at_a_time()
             batch: list[tuple[ParsedActivity, list[ParsedRelation]]] = []
             for activity in read_activities(file, self.name, self.skip):
                 relations = relations_of(activity, self.skip)
@@ -336,6 +338,18 @@ class FileImport:
                     self.organisations[key] = pk
                     self.english[pk] = has_english
                     self.types[pk] = type_code
+
+
+def _one_import_at_a_time() -> None:
+    """Hold other imports back until this transaction ends.
+
+    Two imports at once would race to create the same organisations and activities. SQLite's
+    IMMEDIATE transactions already take the write lock at the start; PostgreSQL needs a lock of its
+    own, so that several workers can run other jobs side by side but imports one after the other.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
 def _insert(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
