@@ -15,6 +15,10 @@ from organisations.models import Organisation, Partnership
 from power.models import Affiliation, Change, Decision, Score, Stage
 from power.starters import starter_texts
 
+# Bounds that keep a room usable and a disruptive phone harmless: the score form lists every decision.
+MAX_DECISIONS = 60
+PROPOSALS_PER_PARTICIPANT = 15
+
 
 class PowerError(Exception):
     """A change the session's state does not allow. The views turn it into a message for people."""
@@ -84,6 +88,8 @@ def add_decision(
     session: Session, text: str, *, by: User | None = None, participant: Participant | None = None
 ) -> Decision:
     _writable(session)
+    if Decision.objects.filter(session=session).count() >= MAX_DECISIONS:
+        raise PowerError("full")
     return Decision.objects.create(
         session=session,
         organisation_id=session.organisation_id,
@@ -97,11 +103,12 @@ def add_starters(session: Session, language: str, *, by: User) -> int:
     """Add the starter decisions the session does not have yet (by text); how many were added."""
     _writable(session)
     have = set(Decision.objects.filter(session=session).values_list("text", flat=True))
+    room = max(0, MAX_DECISIONS - len(have))
     new = [
         Decision(session=session, organisation_id=session.organisation_id, text=text, added_by=by)
         for text in starter_texts(language)
         if text not in have
-    ]
+    ][:room]
     Decision.objects.bulk_create(new)
     return len(new)
 
@@ -113,6 +120,8 @@ def propose(participant: Participant, text: str) -> Decision:
         raise PowerError("removed")
     if not session.is_live or session.current != Stage.DECISIONS:
         raise PowerError("not listing")
+    if Decision.objects.filter(proposed_by=participant).count() >= PROPOSALS_PER_PARTICIPANT:
+        raise PowerError("too many")
     return add_decision(session, text, participant=participant)
 
 

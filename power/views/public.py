@@ -220,10 +220,14 @@ def propose(request: HttpRequest, code: str) -> HttpResponse:
     if valid:
         try:
             running.propose(found, form.cleaned_data["text"])
-        except running.PowerError:
-            # The facilitators moved on meanwhile: show where the room is now.
+        except running.PowerError as refused:
+            if str(refused) not in ("too many", "full"):
+                # The facilitators moved on meanwhile: show where the room is now.
+                return redirect("power_join:room", code=found.session.join_code)
+            with translation.override(lang):
+                form.add_error("text", _("The list is full: talk with the facilitators about what to add."))
+        else:
             return redirect("power_join:room", code=found.session.join_code)
-        return redirect("power_join:room", code=found.session.join_code)
     return _page(request, "power/public/room.html", _room(found, decision_form=form), lang, 400)
 
 

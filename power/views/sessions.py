@@ -157,6 +157,7 @@ def _refused(request: HttpRequest, slug: str, session: Session, error: running.P
         "not draft": _("The session has been opened already."),
         "no such stage": _("That is not a stage of this session."),
         "not mergeable": _("Choose another decision of this session to merge with."),
+        "full": _("The session has as many decisions as a room can score: merge or remove some first."),
     }
     messages.error(request, reasons.get(str(error), _("That is not possible at this stage of the session.")))
     return redirect("power:session", slug=slug, code=session.code)

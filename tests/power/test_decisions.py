@@ -134,3 +134,22 @@ def test_nothing_changes_in_a_closed_session(people, open_session):
     assert list(Decision.objects.values_list("text", flat=True)) == ["Budget allocation"]
     response = manager.post(url("change_add", code=open_session.code), {"change-text": "Too late"}, follow=True)
     assert "The session is not open." in response.content.decode()
+
+
+def test_a_phone_cannot_flood_the_list(partner, open_session, monkeypatch):
+    monkeypatch.setattr(running, "PROPOSALS_PER_PARTICIPANT", 2)
+    client, _participant = join(open_session, partner.org)
+    for text in ("One", "Two"):
+        assert client.post(propose_url(open_session), {"text": text}).status_code == 302
+    response = client.post(propose_url(open_session), {"text": "Three"})
+    assert response.status_code == 400 and "The list is full" in response.content.decode()
+    assert Decision.objects.count() == 2
+
+
+def test_a_session_holds_a_bounded_number_of_decisions(people, open_session, monkeypatch):
+    monkeypatch.setattr(running, "MAX_DECISIONS", 3)
+    running.add_decision(open_session, "One", by=people.manager)
+    assert running.add_starters(open_session, "en", by=people.manager) == 2
+    response = people.client("manager").post(url("decision_add", code=open_session.code), {"text": "Four"}, follow=True)
+    assert "as many decisions as a room can score" in response.content.decode()
+    assert Decision.objects.count() == 3
