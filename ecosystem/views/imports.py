@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from ecosystem.forms import IatiUploadForm, upload_limit
@@ -70,9 +71,11 @@ def import_job(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     if job is None:
         raise Http404
     context = {"organisation": membership.organisation, "membership": membership, "job": job}
-    if request.headers.get("HX-Request"):
-        return render(request, "ecosystem/_import_progress.html", context)
-    return render(request, "ecosystem/import_job.html", context)
+    template = "ecosystem/_import_progress.html" if request.headers.get("HX-Request") else "ecosystem/import_job.html"
+    response = render(request, template, context)
+    # One URL, two bodies: a browser's cache must not hand the fragment back as the page.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _declared_length(request: HttpRequest) -> int:

@@ -115,13 +115,15 @@ def test_progress_while_the_worker_reads_and_htmx_asks_again(people, english, se
     url = reverse("ecosystem:import_job", kwargs={"slug": "hulp", "code": job.code})
 
     page = client.get(url).content.decode()
-    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    response = client.get(url, headers={"HX-Request": "true"})
+    fragment = response.content.decode()
 
     assert 'value="25"' in page
     assert "Reload to see the progress" in page
     assert fragment.startswith('<div id="import-progress" hx-get=')
     assert 'hx-trigger="every 2s"' in fragment
     assert "<html" not in fragment
+    assert "HX-Request" in response["Vary"]
 
 
 def test_the_import_page_lists_only_this_organisations_imports(people, english):
