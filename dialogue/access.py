@@ -65,11 +65,13 @@ def get_session_for_user(request: HttpRequest, slug: str, code: UUID | str, *, r
     """The session `code` as a member of `slug` sees it (404 for anyone else); `run=True` also requires
     that they may run it (403)."""
     membership = get_membership(request, slug)
-    session = (
-        Session.objects.filter(sessions_for(membership), code=code, kind=Session.Kind.DILEMMA)
-        .select_related("organisation", "facilitator", "partnership")
-        .first()
+    dilemma_sessions = Session.objects.filter(code=code, kind=Session.Kind.DILEMMA).select_related(
+        "organisation", "facilitator", "partnership"
     )
+    # The organisation's own session first: the simple query the polled pages need; a partner's only then.
+    session = dilemma_sessions.filter(organisation=membership.organisation).first()
+    if session is None:
+        session = dilemma_sessions.filter(sessions_for(membership)).first()
     if session is None:
         raise Http404
     access = SessionAccess(session, membership)

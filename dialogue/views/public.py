@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -256,7 +257,13 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
         response["HX-Refresh"] = "true"
         response["Cache-Control"] = "no-store"
         return response
-    return _page(request, "dialogue/public/_live.html", context, found.language)
+    # Without the request: the fragment needs no context processors.
+    with translation.override(found.language):
+        html = render_to_string("dialogue/public/_live.html", {**context, "poll_seconds": POLL_SECONDS})
+    response = HttpResponse(html)
+    response["Content-Language"] = found.language
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

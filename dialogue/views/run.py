@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -85,7 +86,10 @@ def live(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     session = _open_session(request, slug, code)
     if not request.headers.get("HX-Request"):
         return redirect("dialogue:run", slug=slug, code=code)
-    response = render(request, "dialogue/_results.html", live_context(session, running.current_item(session)))
+    # Without the request: the fragment needs no context processors (the menu, the person's organisations).
+    response = HttpResponse(
+        render_to_string("dialogue/_results.html", live_context(session, running.current_item(session)))
+    )
     response["Cache-Control"] = "no-store"
     return response
 
