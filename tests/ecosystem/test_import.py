@@ -369,3 +369,33 @@ def _snapshot() -> dict[str, list]:
         "relations": list(Relation.objects.order_by("pk").values()),
         "sectors": list(ActivitySector.objects.order_by("pk").values()),
     }
+
+
+def test_d_portal_exports_with_namespaced_attributes_and_a_default_language(iati_file):
+    """d-portal adds dstore:* attributes to each activity; a narrative without xml:lang has the activity's language."""
+    exported = (
+        '<iati-activity default-currency="USD" dstore:dataset="cordaid-activities" dstore:index="30" xml:lang="EN"'
+        ' iati-activities:version="2.03" xmlns:dstore="http://d-portal.org/xmlns/dstore"'
+        ' xmlns:iati-activities="http://d-portal.org/xmlns/iati-activities">'
+        "<iati-identifier>NL-KVK-41160054-COVID</iati-identifier>"
+        '<reporting-org ref="NL-KVK-41160054"><narrative>Cordaid</narrative></reporting-org>'
+        '<participating-org ref="XM-DAC-7" role="1"><narrative>Ministerie van Buitenlandse Zaken</narrative>'
+        '<narrative xml:lang="NL">Ministerie van BZ</narrative></participating-org>'
+        '<participating-org role="4"><narrative>Caritas Bukavu</narrative></participating-org>'
+        "</iati-activity>"
+    )
+
+    result = import_files([iati_file(exported)])
+
+    assert not result.refused
+    ministry = ImportedOrganisation.objects.get(identifier="XM-DAC-7")
+    assert set(ministry.names.values_list("language", "name")) == {
+        ("en", "Ministerie van Buitenlandse Zaken"),
+        ("nl", "Ministerie van BZ"),
+    }
+    relation = Relation.objects.get()
+    assert (relation.source, relation.target.name, relation.target.publisher) == (
+        ministry,
+        "Caritas Bukavu",
+        "NL-KVK-41160054",
+    )
