@@ -23,6 +23,8 @@ from assessments.models import Assessment
 from assessments.models import Rating as Tier
 from cases import annual, stats
 from cases.annual import Breakdown
+from dialogue.models import Participant as SessionParticipant
+from dialogue.models import Session
 from health.models import MIN_RESPONDENTS, Answered, Round, Schedule
 from health.models import Rating as HealthRating
 from health.results import Tally
@@ -259,4 +261,36 @@ def health_trend(organisation: Organisation, year: int) -> HealthTrend:
         partners=[theirs[key].score for key in quarters],
         rounds=len(rounds),
         rounds_per_quarter=[per_quarter[key] for key in quarters],
+    )
+
+
+@dataclass
+class SessionsHeld:
+    """Dilemma and power-awareness sessions the organisation opened in the year, by quarter and kind."""
+
+    quarters: list[str]
+    rows: list[tuple[str, list[int], int]]  # (kind label, per quarter, in the year)
+    participants: int
+
+    @property
+    def total(self) -> int:
+        return sum(total for _label, _counts, total in self.rows)
+
+
+def sessions_held(organisation: Organisation, year: int) -> SessionsHeld:
+    """Sessions opened in `year` (drafts never held are not counted), with the people who joined them. Two queries."""
+    start, end = annual.year_bounds(year)
+    held = Session.objects.of(organisation).filter(opened_at__gte=start, opened_at__lt=end)
+    counts: Counter[tuple[str, int]] = Counter()
+    for kind, opened_at in held.values_list("kind", "opened_at"):
+        if opened_at is not None:
+            counts[(kind, _quarter(opened_at)[1])] += 1
+    rows = []
+    for kind in Session.Kind:
+        per_quarter = [counts[(kind.value, q)] for q in (1, 2, 3, 4)]
+        rows.append((str(kind.label), per_quarter, sum(per_quarter)))
+    return SessionsHeld(
+        quarters=[f"Q{q}" for q in (1, 2, 3, 4)],
+        rows=rows,
+        participants=SessionParticipant.objects.filter(session__in=held.values("pk")).count(),
     )

@@ -88,6 +88,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     partners = figures.partner_standing(organisation, year)
     actions = figures.action_progress(organisation, year)
     health = figures.health_trend(organisation, year)
+    sessions = figures.sessions_held(organisation, year)
     context.update(
         partners=partners,
         tier_chart=_bars([(s.label, s.count) for s in partners.by_tier], _("Partners by assessment tier")),
@@ -116,6 +117,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if actions.by_source
         else None,
+        sessions=sessions,
+        sessions_chart=_bars(
+            [(label, total) for label, _counts, total in sessions.rows],
+            _("Sessions held in %(year)s by kind") % {"year": year},
+        ),
         health=health,
         health_chart=None
         if health.empty

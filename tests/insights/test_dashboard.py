@@ -200,3 +200,33 @@ def test_queries_do_not_grow_with_the_data(people):
     before = _queries(client, url(people))
     grow(10)
     assert _queries(client, url(people)) == before
+
+
+def test_sessions_held_by_quarter(people, english):
+    from dialogue.models import Session
+
+    year = current_year()
+    for kind, month in (("dilemma", 1), ("dilemma", 2), ("power", 1)):
+        opened = builders.at(year, month, 10)
+        Session.objects.create(
+            organisation=people.org,
+            title="Session",
+            kind=kind,
+            status=Session.Status.CLOSED,
+            opened_at=opened,
+            closed_at=opened + timedelta(hours=2),
+        )
+    # Prepared but never held, and another organisation's: not counted.
+    Session.objects.create(organisation=people.org, title="Draft", kind="dilemma")
+    Session.objects.create(
+        organisation=people.other_org,
+        title="Theirs",
+        status=Session.Status.CLOSED,
+        opened_at=builders.at(year, 1, 10),
+        closed_at=builders.at(year, 1, 11),
+    )
+    held = figures.sessions_held(people.org, year)
+    assert held.total == 3
+    assert held.rows[0][1] == [2, 0, 0, 0]
+    page = people.client("manager").get(url(people)).content.decode()
+    assert "Sessions held in" in page
