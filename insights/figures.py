@@ -256,7 +256,7 @@ def health_trend(organisation: Organisation, year: int) -> HealthTrend:
         side[_quarter(rounds[round_id])].add(colour, n)
     per_quarter = Counter(_quarter(closed) for closed in rounds.values())
     return HealthTrend(
-        quarters=[f"{y} Q{q}" for y, q in quarters],
+        quarters=[_("%(year)s Q%(quarter)s") % {"year": y, "quarter": q} for y, q in quarters],
         ours=[ours[key].score for key in quarters],
         partners=[theirs[key].score for key in quarters],
         rounds=len(rounds),
@@ -290,7 +290,7 @@ def sessions_held(organisation: Organisation, year: int) -> SessionsHeld:
         per_quarter = [counts[(kind.value, q)] for q in (1, 2, 3, 4)]
         rows.append((str(kind.label), per_quarter, sum(per_quarter)))
     return SessionsHeld(
-        quarters=[f"Q{q}" for q in (1, 2, 3, 4)],
+        quarters=[_("Q%(quarter)s") % {"quarter": q} for q in (1, 2, 3, 4)],
         rows=rows,
         participants=SessionParticipant.objects.filter(session__in=held.values("pk")).count(),
     )

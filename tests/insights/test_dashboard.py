@@ -128,7 +128,7 @@ def test_cases_counts_for_officers_and_admins_only(people, english):
     assert "Partners and their assessments" in page
 
 
-def test_health_trend_by_quarter_counts_only_enough_respondents(people):
+def test_health_trend_by_quarter_counts_only_enough_respondents(people, english):
     org, year = people.org, current_year()
     partner = builders.partner_of(org)
     partnership = Partnership.objects.get(organisation=org, partner=partner)
