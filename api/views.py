@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django_countries import countries
 
 from actions.models import Action, ActionEvent, ActionPlan
 from api import schemas
@@ -280,6 +281,9 @@ def _create_partnership(request: HttpRequest, org: Organisation) -> HttpResponse
     if ("partner" in data) == ("new_partner" in data):
         raise ApiError(400, "invalid", "Give either partner or new_partner.", {"partner": "Give one of the two."})
     errors = _period_errors(data.get("starts_on"), data.get("ends_on"))
+    country = data.get("new_partner", {}).get("country", "").upper()
+    if country and country not in countries:
+        errors["new_partner.country"] = "Not an ISO 3166 country code."
     if errors:
         raise ApiError(400, "invalid", "The body is not valid.", errors)
     partner = None
@@ -294,7 +298,7 @@ def _create_partnership(request: HttpRequest, org: Organisation) -> HttpResponse
                 partner = Organisation.objects.create(
                     slug=Organisation.free_slug(new["name"]),
                     name=new["name"].strip(),
-                    country=new.get("country", "").upper(),
+                    country=country,
                     kind=new.get("kind", Organisation.Kind.PARTNER),
                     registered_by=org,
                 )
@@ -320,7 +324,7 @@ def partnership(request: HttpRequest, token: Token, code: str) -> HttpResponse:
     found = Partnership.objects.involving(org).filter(code=parse_code(code)).first()
     if found is None:
         raise not_found()
-    if request.method == "GET":
+    if request.method != "PATCH":
         params(request, {})
         return respond(request, partnership_json(found))
     data = checked(request, schemas.PartnershipUpdate)
@@ -503,7 +507,7 @@ def action(request: HttpRequest, token: Token, code: str) -> HttpResponse:
     found = _actions(org).filter(code=parse_code(code)).first()
     if found is None:
         raise not_found()
-    if request.method == "GET":
+    if request.method != "PATCH":
         params(request, {})
         return respond(request, action_json(found))
     data = checked(request, schemas.ActionUpdate)

@@ -144,3 +144,19 @@ def test_bad_query_parameters_are_400(hulp_token, query, field):
     assert response.status_code == 400
     assert error_of(response)["code"] == "invalid_parameters"
     assert field in error_of(response)["fields"]
+
+
+def test_an_unknown_country_is_400(hulp_token):
+    body = {"new_partner": {"name": "Nowhere Aid", "country": "ZZ"}, "kind": "peer"}
+    response = send(api_client(hulp_token), "post", "/api/v1/partnerships", body)
+    assert response.status_code == 400
+    assert "new_partner.country" in error_of(response)["fields"]
+    assert not Organisation.objects.filter(name="Nowhere Aid").exists()
+
+
+def test_head_reads_like_get(hulp_token, world):
+    client = api_client(hulp_token)
+    for path in (f"/api/v1/actions/{world.action.code}", f"/api/v1/partnerships/{world.partnership.code}"):
+        response = client.head(path)
+        assert response.status_code == 200
+        assert response["ETag"] == client.get(path)["ETag"]
