@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:code>/start/", sessions.start, name="start"),
     path("<uuid:code>/run/", run.control, name="run"),
     path("<uuid:code>/run/live/", run.live, name="live"),
+    path("<uuid:code>/screen/", run.screen, name="screen"),
     path("<uuid:code>/run/steer/", run.steer, name="steer"),
     path("<uuid:code>/records/", run.record, name="record"),
     path("<uuid:code>/participants/<uuid:participant>/remove/", run.remove_participant, name="remove_participant"),

@@ -19,9 +19,21 @@ from dialogue.qr import join_qr, join_url
 from samen.charts import bar_chart
 
 
+def room_state(item: SessionItem | None) -> str:
+    """What the room looks at, as a short text: a page that polls reloads itself when it changes."""
+    if item is None:
+        return "-"
+    return f"{item.code}:{item.step}:{item.variation}:{int(item.revealed)}"
+
+
 def live_context(session: Session, item: SessionItem | None) -> dict[str, Any]:
     """The figures the room sees change: participants present, and the votes on the current dilemma."""
-    context: dict[str, Any] = {"session": session, "item": item, "present": session.participants.present().count()}
+    context: dict[str, Any] = {
+        "session": session,
+        "item": item,
+        "present": session.participants.present().count(),
+        "state": room_state(item),
+    }
     if item is not None and item.dilemma is not None:
         options = list(item.dilemma.options.all())
         shares, total = running.distribution(item, options)
@@ -81,15 +93,48 @@ def control(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 
 
 @login_required
+def screen(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    """What the facilitator shows the room on the shared screen (the plenary mode's results live here)."""
+    access = get_session_for_user(request, slug, code, run=True)
+    session = access.session
+    session.close_if_expired()
+    if not session.is_open:
+        return redirect("dialogue:report" if session.is_closed else "dialogue:compose", slug=slug, code=code)
+    item = running.current_item(session)
+    variation = None
+    if item is not None and item.dilemma is not None and item.variation:
+        variation = item.dilemma.variations.filter(position=item.variation).first()
+    return render(
+        request,
+        "dialogue/screen.html",
+        {
+            "organisation": access.membership.organisation,
+            "membership": access.membership,
+            "variation": variation,
+            "prompt": running.STEP_PROMPTS[Step(item.step)] if item else "",
+            "step_count": len(STEPS),
+            "join_url": join_url(session.join_code),
+            "qr": join_qr(session.join_code, _("QR code to join the session")),
+            **live_context(session, item),
+        },
+    )
+
+
+@login_required
 def live(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     """The live results on the control page, for htmx to poll; a browser that asks for it is sent to the page."""
     session = _open_session(request, slug, code)
     if not request.headers.get("HX-Request"):
         return redirect("dialogue:run", slug=slug, code=code)
+    context = live_context(session, running.current_item(session))
+    shown = request.GET.get("state")
+    if shown is not None and shown != context["state"]:
+        # The facilitator moved the room on (from another tab): the shared screen reloads to follow.
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
     # Without the request: the fragment needs no context processors (the menu, the person's organisations).
-    response = HttpResponse(
-        render_to_string("dialogue/_results.html", live_context(session, running.current_item(session)))
-    )
+    response = HttpResponse(render_to_string("dialogue/_results.html", context))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -142,6 +142,7 @@ ROWS = [
     Row("dialogue:remove_item", FACILITATORS_POST, kwargs=first_item(draft_session), method="post"),
     Row("dialogue:start", FACILITATORS_POST, kwargs=code_of(draft_session), method="post"),
     Row("dialogue:run", FACILITATORS, kwargs=code_of(live_session)),
+    Row("dialogue:screen", FACILITATORS, kwargs=code_of(live_session)),
     # A fragment for htmx (tests/dialogue/test_running.py); a plain request is sent to the control page.
     Row("dialogue:live", FACILITATORS_POST, kwargs=code_of(live_session)),
     Row(

@@ -19,7 +19,7 @@ def test_the_control_page_shows_code_qr_dilemma_and_live_figures(people, live_se
     assert f"/join/{live_session.join_code}/" in page
     assert "Dilemma 1 of 2" in page and "What do you do?" in page
     assert "3 participants" in page and "3 votes" in page
-    assert 'hx-get="' + org_url("live", live_session) + '"' in page
+    assert 'hx-get="' + org_url("live", live_session) + "?state=" in page
     assert "Show the latest results" in page  # without JavaScript
 
 
@@ -145,3 +145,25 @@ def test_a_new_session_may_reuse_a_closed_sessions_code(people, live_session, di
     # The code now leads to the open session, not the closed one.
     phone = join(Session.objects.get(pk=again.pk))
     assert Participant.objects.get().session_id == again.pk and phone is not None
+
+
+def test_the_shared_screen_shows_the_code_the_dilemma_the_step_and_the_results(people, live_session, english):
+    vote(join(live_session), live_session, 1)
+    client = people.client("officer")
+    client.post(org_url("steer", live_session), {"step": "values", "variation": "1"})
+    page = client.get(org_url("screen", live_session)).content.decode()
+    assert live_session.join_code in page and '<svg role="img"' in page
+    assert "Our cousin supplies the rice" in page and "Step 4 of 8: Values and arguments" in page
+    assert "What if the cousin&#x27;s prices were 20% higher?" in page and "1 vote" in page
+    assert people.client("member").get(org_url("screen", live_session)).status_code == 403
+    live_session.close()
+    assert client.get(org_url("screen", live_session))["Location"] == org_url("report", live_session)
+
+
+def test_the_screen_reloads_when_the_room_moves_on(people, live_session):
+    client = people.client("officer")
+    page = client.get(org_url("screen", live_session)).content.decode()
+    state = page.split("?state=", 1)[1].split('"', 1)[0]
+    assert "HX-Refresh" not in client.get(org_url("live", live_session) + f"?state={state}", headers=HTMX)
+    client.post(org_url("steer", live_session), {"step": "facts"})
+    assert client.get(org_url("live", live_session) + f"?state={state}", headers=HTMX)["HX-Refresh"] == "true"
