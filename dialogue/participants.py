@@ -36,6 +36,12 @@ class TooManyAttempts(Exception):
 
 
 def _client(request: HttpRequest) -> str:
+    # As the login's bound does (accounts/views.py): behind the reverse proxy (BEHIND_PROXY=1) REMOTE_ADDR is
+    # the proxy, which appends the address it saw as the last X-Forwarded-For entry (earlier ones are forgeable).
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.rsplit(",", 1)[-1].strip()
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

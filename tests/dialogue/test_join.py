@@ -155,3 +155,17 @@ def test_display_names_are_escaped_everywhere(people, live_session, name):
     for page in pages:
         assert name not in page
         assert "&lt;" in page and ("&lt;script&gt;" in page or "&lt;img" in page)
+
+
+def test_behind_the_proxy_the_bound_counts_the_address_the_proxy_saw(live_session, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.DIALOGUE_JOIN_ATTEMPTS = 2
+    room = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    for _ in range(2):
+        room.get(start_url(code="ZZZZ9999"))
+    assert room.get(start_url(code=live_session.join_code)).status_code == 429
+    # Someone else behind the same proxy is not held up; a forged first entry does not help either.
+    other = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert other.get(start_url(code=live_session.join_code)).status_code == 302
+    forged = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+    assert forged.get(start_url(code=live_session.join_code)).status_code == 429
