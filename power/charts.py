@@ -32,9 +32,9 @@ def gaps_chart(
     results: list[DecisionResult], *, names: tuple[str, str], ends: tuple[str, str, str], title: str, width: int = 720
 ) -> SafeString:
     """`names` are the two organisations; `ends` the labels of 1, 3 and 5 on the scale."""
-    label_width, gap_width, row, top = 240, 56, 34, 44
+    label_width, gap_width, row, top = 250, 48, 34, 44
     plot = width - label_width - gap_width - 16
-    height = top + row * len(results) + 34
+    height = top + row * len(results) + 48
     chart_id = f"power-gaps-{next(_ids)}"
 
     def x_of(value: float) -> float:
@@ -57,16 +57,17 @@ def gaps_chart(
     for value in range(1, 6):
         x = x_of(value)
         parts.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{bottom}" stroke="{GRID}"/>')
-    for value, label, anchor in ((1, ends[0], "start"), (3, ends[1], "middle"), (5, ends[2], "end")):
+    # The ends on the first line below the axis, the middle on the second: long names do not collide.
+    for value, label, anchor, line in ((1, ends[0], "start", 0), (5, ends[2], "end", 0), (3, ends[1], "middle", 1)):
         parts.append(
-            f'<text x="{x_of(value):.1f}" y="{bottom + 20}" text-anchor="{anchor}" fill="{MUTED}">'
-            f"{escape(_shorten(label, 34))}</text>"
+            f'<text x="{x_of(value):.1f}" y="{bottom + 18 + 16 * line}" text-anchor="{anchor}" fill="{MUTED}">'
+            f"{escape(_shorten(label, 28))}</text>"
         )
     for index, result in enumerate(results):
         y = top + index * row + row / 2
         parts.append(
             f'<text x="{label_width - 10}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">'
-            f"{escape(_shorten(result.decision.text, 34))}</text>"
+            f"{escape(_shorten(result.decision.text, 32))}</text>"
         )
         means = [side.mean for side in result.sides]
         if len(means) == 2 and means[0] is not None and means[1] is not None:

@@ -35,7 +35,7 @@ def results_context(session: Session) -> dict[str, Any]:
     }
     if context["scored"] and len(sides) == 2:
         context["chart"] = gaps_chart(
-            found,
+            [result for result in found if result.count],
             names=(sides[0].name, sides[1].name),
             ends=(str(scale[0][1]), str(scale[2][1]), str(scale[4][1])),
             title=_(
