@@ -234,6 +234,8 @@ def _describe(schema: Schema) -> str:
     """A schema in a few words for the docs page: "string (date), may be null", "list of Action", …"""
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[1]
+    if "allOf" in schema:
+        return _describe(schema["allOf"][0]) + (", may be null" if schema.get("nullable") else "")
     kind = schema.get("type", "")
     if kind == "array":
         return f"list of {_describe(schema['items'])}"
