@@ -24,6 +24,7 @@ urlpatterns = [
     path("join/power/", include("power.public_urls")),
     path("join/", include("dialogue.public_urls")),
     path("o/<slug:slug>/power/", include("power.urls")),
+    path("o/<slug:slug>/ecosystem/map/", include("ecosystem.map_urls")),
     path("o/<slug:slug>/ecosystem/", include("ecosystem.urls")),
     path("o/<slug:slug>/insights/", include("insights.urls")),
     path("api/v1/", include("api.urls")),
