@@ -168,8 +168,12 @@ class FileImport:
     def write(self, batch: list[tuple[ParsedActivity, list[ParsedRelation]]]) -> None:
         latest: dict[str, tuple[ParsedActivity, list[ParsedRelation]]] = {}
         for activity, relations in batch:
-            if activity.identifier in latest:
-                self.skip(gettext_noop("activity repeated in the file (the later one is kept)"))
+            earlier = latest.get(activity.identifier)
+            if earlier is not None:
+                # The same rule as against the database: a copy that is not older replaces the earlier one.
+                self.skip(gettext_noop("activity repeated in the file"))
+                if _older(activity, earlier[0]):
+                    continue
             latest[activity.identifier] = (activity, relations)
         existing = {
             row.iati_identifier: row
@@ -185,7 +189,7 @@ class FileImport:
                 new.append((activity, relations))
             elif old.digest == activity.digest:
                 self.skip(gettext_noop("activity unchanged"))
-            elif old.last_updated and (activity.last_updated is None or activity.last_updated < old.last_updated):
+            elif _older(activity, old):
                 self.skip(gettext_noop("older version of an activity"))
             else:
                 replaced.append((old, activity, relations))
@@ -338,6 +342,13 @@ class FileImport:
                     self.organisations[key] = pk
                     self.english[pk] = has_english
                     self.types[pk] = type_code
+
+
+def _older(activity: ParsedActivity, than: "ParsedActivity | Activity") -> bool:
+    """Is `activity` an older version than `than`? An undated version is older than a dated one."""
+    if than.last_updated is None:
+        return False
+    return activity.last_updated is None or activity.last_updated < than.last_updated
 
 
 def _one_import_at_a_time() -> None:

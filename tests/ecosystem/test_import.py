@@ -399,3 +399,13 @@ def test_d_portal_exports_with_namespaced_attributes_and_a_default_language(iati
         "Caritas Bukavu",
         "NL-KVK-41160054",
     )
+
+
+def test_an_activity_twice_in_one_file_keeps_the_newer_copy(iati_file):
+    newer = activity("A-1", body=FUNDER + org("4", "KE-NGO-2", "Nairobi"), last_updated="2024-06-01T00:00:00")
+    older = activity("A-1", body=FUNDER + org("4", "KE-NGO-1", "Kisumu"), last_updated="2023-06-01T00:00:00")
+
+    result = import_files([iati_file(newer, older)])
+
+    assert list(Relation.objects.values_list("target__identifier", flat=True)) == ["KE-NGO-2"]
+    assert result.skipped["activity repeated in the file"] == 1
