@@ -112,3 +112,15 @@ def test_opening_gives_a_code_and_a_qr_code_to_join(people, partner, session):
     assert "The session has been opened already." in response.content.decode()
     session.refresh_from_db()
     assert session.join_code == code
+
+
+def test_the_partnership_page_of_either_side_leads_facilitators_to_a_new_session(people, partner):
+    link = url("session_new", slug="kampala") + f"?partnership={partner.partnership.code}"
+    partnership_page = reverse(
+        "organisations:partnership", kwargs={"slug": "kampala", "code": partner.partnership.code}
+    )
+    assert link in partner.client("manager").get(partnership_page).content.decode()
+    assert "power-awareness session" not in partner.client("viewer").get(partnership_page).content.decode()
+    # The link chooses the partnership on the form.
+    form = partner.client("manager").get(link).content.decode()
+    assert f'<option value="{partner.partnership.code}" selected>' in form
