@@ -124,3 +124,18 @@ def test_the_partnership_page_of_either_side_leads_facilitators_to_a_new_session
     # The link chooses the partnership on the form.
     form = partner.client("manager").get(link).content.decode()
     assert f'<option value="{partner.partnership.code}" selected>' in form
+
+
+def test_the_partner_side_may_hold_the_session_too(people, partner):
+    kampala = partner.client("manager")
+    response = kampala.post(url("session_new", slug="kampala"), {"partnership": str(partner.partnership.code)})
+    session = Session.objects.get()
+    assert response.url == url("session", slug="kampala", code=session.code)
+    assert session.organisation == partner.org
+    running.start(session)
+    running.agree(session, "Share the budget", decision=None, by=partner.manager, by_organisation=partner.org)
+    assert people.client("viewer").get(url("summary", code=session.code)).status_code == 200
+    plan = running.plan_of(session)
+    assert plan is not None and (plan.organisation, plan.partner) == (partner.org, people.org)
+    # The scale keeps the partnership's order: 1 is Hulp, 5 is Kampala, whoever holds the session.
+    assert running.sides(session) == [people.org, partner.org]
