@@ -1,5 +1,6 @@
 """The join code as a QR code: server-rendered SVG, inline in the page, no style attributes (CSP)."""
 
+import functools
 import io
 
 import segno
@@ -12,7 +13,9 @@ def join_url(join_code: str) -> str:
     return settings.SITE_URL + reverse("join:enter", kwargs={"code": join_code})
 
 
+@functools.lru_cache(maxsize=256)
 def join_qr(join_code: str, label: str) -> SafeString:
+    """The QR code of the join address; kept per code and label, since making one takes ~15 ms (mask search)."""
     buffer = io.BytesIO()
     segno.make(join_url(join_code), error="m").save(
         buffer, kind="svg", xmldecl=False, svgns=True, nl=False, scale=4, border=2, title=label
