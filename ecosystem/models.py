@@ -22,6 +22,7 @@ The map walks these in both directions (`RelationQuerySet.touching`), so relatio
 """
 
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -341,3 +342,59 @@ class ImportJob(models.Model):
         if self.is_over:
             return 100
         return min(99, self.read_progress() * 100 // self.size) if self.size else 0
+
+
+class NetworkFiguresQuerySet(models.QuerySet["NetworkFigures"]):
+    def latest_import(self) -> "datetime | None":
+        """When activities last changed: figures computed before then are stale."""
+        return Activity.objects.aggregate(latest=models.Max("imported_at"))["latest"]
+
+
+class NetworkFigures(models.Model):
+    """The network figures of one imported organisation or one alliance, computed in the worker and kept here.
+
+    Betweenness walks a few hundred organisations in Python, too slow for a page; so the page shows what
+    was computed last and asks the worker again when the data has changed since (a newer import) or the
+    figures are older than `MAX_AGE`. See ecosystem/figures.py for what each figure means.
+    """
+
+    MAX_AGE = timedelta(days=1)
+
+    organisation = models.ForeignKey(
+        ImportedOrganisation, null=True, blank=True, on_delete=models.CASCADE, related_name="network_figures"
+    )
+    # Alliance figures name its members (Samen data): they belong to the alliance, read by its lead and members.
+    alliance = models.ForeignKey(
+        "organisations.Alliance", null=True, blank=True, on_delete=models.CASCADE, related_name="network_figures"
+    )
+    figures = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    objects = NetworkFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "network figures"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False, alliance__isnull=True)
+                | Q(organisation__isnull=True, alliance__isnull=False),
+                name="ecosystem_figures_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"], condition=Q(organisation__isnull=False), name="ecosystem_figures_organisation"
+            ),
+            models.UniqueConstraint(
+                fields=["alliance"], condition=Q(alliance__isnull=False), name="ecosystem_figures_alliance"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"figures of {self.organisation or self.alliance}"
+
+    def is_stale(self, latest_import: "datetime | None") -> bool:
+        if self.computed_at is None:
+            return True
+        if latest_import is not None and self.computed_at < latest_import:
+            return True
+        return timezone.now() - self.computed_at > self.MAX_AGE
