@@ -4,7 +4,9 @@ The views call these; they hold the rules (what may change when, one vote per pa
 dilemma) so the pages and the bench go through the same code.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
@@ -149,6 +151,18 @@ def cast_vote(participant: Participant, item: SessionItem, choice: int) -> bool:
     return True
 
 
+class ShownOption(NamedTuple):
+    position: int
+    letter: str
+    text: str
+
+
+def shown_options(options: Iterable[Option]) -> list[ShownOption]:
+    """The courses of action with their text in the active language, read now rather than when a template
+    renders (the participants' pages render in a language the dilemma may not be written in)."""
+    return [ShownOption(option.position, option.letter, option.text) for option in options]
+
+
 @dataclass
 class Share:
     letter: str
@@ -157,7 +171,7 @@ class Share:
     percent: int
 
 
-def distribution(item: SessionItem, options: list[Option]) -> tuple[list[Share], int]:
+def distribution(item: SessionItem, options: list[ShownOption]) -> tuple[list[Share], int]:
     """The votes on each course of action (in the options' order) and the total: one query."""
     counts = dict(item.votes.values_list("choice").annotate(n=Count("pk")).order_by())
     total = sum(counts.values())

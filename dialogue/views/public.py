@@ -164,7 +164,7 @@ def _texts(item: SessionItem, lang: str) -> dict[str, Any]:
     if dilemma is None:
         return {"title": item.title, "options": []}
     with translation.override(lang if lang in ("nl", "en") else "en"):
-        options = list(dilemma.options.all())
+        options = running.shown_options(dilemma.options.all())
         variation = dilemma.variations.filter(position=item.variation).first() if item.variation else None
         return {
             "lang": dilemma.shown_language,
@@ -173,7 +173,6 @@ def _texts(item: SessionItem, lang: str) -> dict[str, Any]:
             "question": dilemma.question,
             "reflection": dilemma.reflection,
             "options": options,
-            "option_choices": [(o.position, f"{o.letter}. {o.text}") for o in options],
             "variation": variation.text if variation else "",
         }
 

@@ -35,7 +35,7 @@ def live_context(session: Session, item: SessionItem | None) -> dict[str, Any]:
         "state": room_state(item),
     }
     if item is not None and item.dilemma is not None:
-        options = list(item.dilemma.options.all())
+        options = running.shown_options(item.dilemma.options.all())
         shares, total = running.distribution(item, options)
         context |= {
             "shares": shares,

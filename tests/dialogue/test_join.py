@@ -169,3 +169,32 @@ def test_behind_the_proxy_the_bound_counts_the_address_the_proxy_saw(live_sessio
     assert other.get(start_url(code=live_session.join_code)).status_code == 302
     forged = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
     assert forged.get(start_url(code=live_session.join_code)).status_code == 429
+
+
+def test_french_and_spanish_readers_get_the_english_texts_of_a_bilingual_dilemma(people):
+    from dialogue import running
+    from tests.dilemmas.conftest import make_dilemma
+
+    both = make_dilemma(
+        people.org,
+        people.admin,
+        languages="nl,en",
+        title_nl="De neef levert de rijst",
+        situation_nl="De directeur koopt rijst bij zijn neef.",
+        question_nl="Wat doe je?",
+    )
+    both.set_options(
+        [
+            {"nl": "Accepteren", "en": "Accept it"},
+            {"nl": "Het bestuur vragen", "en": "Ask the board"},
+            {"nl": "Overstappen", "en": "Change supplier"},
+        ]
+    )
+    session = Session.objects.create(organisation=people.org, title="Bilingual")
+    running.add_dilemma(session, both)
+    running.start(session)
+    session.refresh_from_db()
+    french = join(session, language="fr").get(room_url(session)).content.decode()
+    assert "Our cousin supplies the rice" in french and "Ask the board" in french and "Het bestuur vragen" not in french
+    dutch = join(session, language="nl").get(room_url(session)).content.decode()
+    assert "De neef levert de rijst" in dutch and "Het bestuur vragen" in dutch and "Ask the board" not in dutch

@@ -125,6 +125,7 @@ def test_dilemmas_are_added_from_the_library_moved_and_taken_out(people, dilemma
 
 def test_the_library_search_finds_dilemmas_not_yet_chosen(people, draft, english):
     extra = make_dilemma(people.org, people.admin, title_en="Per diems for the workshop", situation_en="Per diems.")
+    extra.reindex()  # as the library's pages do after every change
     page = people.client("officer").get(org_url("compose", draft) + "?q=diems").content.decode()
     assert "Per diems for the workshop" in page
     assert f'value="{extra.code}"' in page
