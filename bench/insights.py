@@ -13,8 +13,9 @@ at two sizes, measured with the same URLs so that a query count that grows betwe
   category in turn, acknowledged after 1–9 days, feedback after 20–110 days where that has happened);
   roadmap steps done (a share that grows with the member's number);
 - the dashboard organisation (the demo's `hulp-zonder-grenzen`, itself a member) gets a fifth of the
-  cases, 300 partners of its own with assessments, action plans with 50 actions each (every status in
-  turn, due dates over two years), and health checks with closed rounds of ten ratings from each side.
+  cases, 300 partners of its own with assessments, a tenth of the actions in plans of 50 (every status
+  in turn, due dates over two years; the rest in one plan per member), and health checks with closed
+  rounds of ten ratings from each side.
 
 At `--members` 600 that is ~40,000 partnerships, ~20,000 assessments, 10,000 cases, 30,000 actions: the
 sector scale of DESIGN.md. Pages measured: the dashboard (as the organisation's integrity officer), the
@@ -47,7 +48,7 @@ PAGE_BUDGET_MS = 50
 PDF_REQUESTS = 5
 PARTNERSHIPS_PER_MEMBER = 67
 CASES_PER_MEMBER = 16.7  # 10,000 at 600 members
-ACTIONS_PER_MEMBER = 50  # 30,000 at 600 members: the dashboard organisation's plans hold them
+ACTIONS_PER_MEMBER = 50  # 30,000 at 600 members
 CHUNK = 2_000
 
 
@@ -158,9 +159,10 @@ def grow(sector: Sector, members: int) -> None:
     partnerships, assessments = [], []
     for index, member in enumerate(new):
         for k in range(PARTNERSHIPS_PER_MEMBER):
-            partner = pool[(index * PARTNERSHIPS_PER_MEMBER + k) // 2 % pool_size]
+            # Each partner is a partner of two members (the pool wraps around once).
+            partner = pool[(index * PARTNERSHIPS_PER_MEMBER + k) % pool_size]
             partnerships.append(Partnership(organisation=member, partner=partner, kind="funding"))
-            if k % 2 == 0 and k % 4 == 0:
+            if k % 2 == 0:
                 valid = today + timedelta(days=(k * 37) % 1460 - 365)
                 assessments.append(
                     Assessment(
@@ -236,23 +238,28 @@ def grow(sector: Sector, members: int) -> None:
         for n, p in enumerate(own)
         if n % 3
     )
-    plans = ActionPlan.objects.bulk_create(
-        ActionPlan(organisation=hulp, title=f"Plan {start}-{n}", source_kind=list(ActionPlan.Source)[n % 5])
-        for n in range(count * ACTIONS_PER_MEMBER // 50)
-    )
+    # Actions: a tenth of them in hulp's plans (50 each), the rest in one plan per member.
     statuses = ["todo", "doing", "done", "dropped"]
+    plans = ActionPlan.objects.bulk_create(
+        [
+            ActionPlan(organisation=hulp, title=f"Plan {start}-{n}", source_kind=list(ActionPlan.Source)[n % 5])
+            for n in range(count * ACTIONS_PER_MEMBER // 500)
+        ]
+        + [ActionPlan(organisation=member, title="Plan") for member in new]
+    )
+    per_plan = {plan.pk: 50 if plan.organisation_id == hulp.pk else ACTIONS_PER_MEMBER * 9 // 10 for plan in plans}
     Action.objects.bulk_create(
         (
             Action(
                 plan=plan,
-                organisation=hulp,
+                organisation_id=plan.organisation_id,
                 title="Bench action",
                 status=statuses[k % 4],
                 dropped_reason="Bench" if k % 4 == 3 else "",
                 due_on=today + timedelta(days=(k * 13) % 730 - 365),
             )
             for plan in plans
-            for k in range(50)
+            for k in range(per_plan[plan.pk])
         ),
         batch_size=CHUNK,
     )

@@ -22,7 +22,6 @@ from actions.models import Action, ActionPlan
 from assessments.models import Assessment
 from assessments.models import Rating as Tier
 from cases import annual, stats
-from cases.annual import Breakdown
 from dialogue.models import Participant as SessionParticipant
 from dialogue.models import Session
 from health.models import MIN_RESPONDENTS, Answered, Round, Schedule
@@ -175,23 +174,9 @@ def action_progress(organisation: Organisation, year: int) -> ActionProgress:
     )
 
 
-@dataclass
-class CaseFigures:
-    received: annual.Cell
-    by_stage: Breakdown
-    by_category: Breakdown
-    minimum: int
-
-
-def case_figures(organisation: Organisation, year: int) -> CaseFigures:
+def case_figures(organisation: Organisation, year: int) -> stats.YearCounts:
     """Counts only, through the cases app's public functions, with the annual account's small-cell rule."""
-    account = annual.figures(organisation, year)
-    return CaseFigures(
-        received=account.received,
-        by_stage=stats.by_stage(organisation, year),
-        by_category=account.by_category,
-        minimum=account.minimum,
-    )
+    return stats.year_counts(organisation, year)
 
 
 @dataclass

@@ -232,3 +232,16 @@ def test_consent_is_listed_on_the_members_sharing_page(people, network, english)
     builders.opt_in(people.org, network, people.admin)
     page = people.client("member").get(reverse("organisations:sharing", kwargs={"slug": people.org.slug}))
     assert "Our figures, counted in sector insights" in page.content.decode()
+
+
+def test_handling_times_count_feedback_from_the_end_of_the_acknowledgement_period(people):
+    from cases.stats import handling_times
+
+    builders.case(people.org, builders.at(YEAR, 4, 1), feedback_after=30)
+    builders.case(people.org, builders.at(YEAR, 4, 2), acknowledged_after=3, feedback_after=10)
+    builders.case(people.org, builders.at(YEAR - 1, 4, 2), acknowledged_after=3)
+    times = sorted(handling_times([people.org.pk], YEAR), key=lambda t: t.acknowledge_days or 0)
+    assert [(t.acknowledge_days, t.feedback_days) for t in times] == [
+        (None, pytest.approx(30)),
+        (pytest.approx(3), pytest.approx(10)),
+    ]

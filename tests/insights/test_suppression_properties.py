@@ -12,6 +12,7 @@ size) can show:
 - medians are of groups that pass.
 """
 
+from collections import Counter
 from itertools import product
 
 from hypothesis import given, settings
@@ -103,8 +104,13 @@ def _assert_safe(published: list[tuple[Shown, frozenset[int]]], organisation_of:
 
 
 def _figures(sizes, cases, minimum) -> tuple[Population, list[YearFigures]]:
+    """The pages' pure functions over the sector: counts as cases.stats.counts_per_year gives them, times per year."""
     population = population_of(sizes, minimum)
-    return population, case_years(sizes, cases if population.allowed else [], CATEGORIES, YEARS, minimum, population)
+    counted = cases if population.allowed else []
+    counts = Counter((case.organisation_id, case.category_id, case.year) for case in counted)
+    times = {year: [case for case in counted if case.year == year] for year in YEARS}
+    rows = [(organisation, category, year, n) for (organisation, category, year), n in counts.items()]
+    return population, case_years(sizes, rows, times, CATEGORIES, YEARS, minimum, population)
 
 
 @settings(max_examples=300, deadline=None)
