@@ -231,6 +231,12 @@ INVITATION_DAYS = envint("INVITATION_DAYS", 14)
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 ASSESSMENT_REMINDER_DAYS = envint("ASSESSMENT_REMINDER_DAYS", 60)
 
+# The REST API: requests per minute per token (a token bucket in the token's row).
+API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 120)
+
+# The ecosystem: the largest IATI file an admin may upload (refused before it is read).
+IATI_UPLOAD_MAX_BYTES = envint("IATI_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+
 # Security headers. HTTPS settings follow DEBUG unless set explicitly.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None

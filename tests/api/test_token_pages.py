@@ -7,8 +7,6 @@ from api.models import Token, token_hash
 from audit.models import Entry, Event
 from tests.api.conftest import api_client
 
-pytestmark = pytest.mark.urls("tests.api.urls")
-
 
 def tokens_url(people) -> str:
     return reverse("api_tokens:tokens", kwargs={"slug": people.org.slug})
