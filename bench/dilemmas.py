@@ -136,6 +136,7 @@ def add_dilemmas(upto: int) -> dict[str, int]:
                 status=Status.DRAFT if draft else Status.PUBLISHED,
                 published_at=None if draft else now,
                 sector_status=SectorStatus.APPROVED if sector else "",
+                in_sector_library=sector,  # what refresh_sector_listing() sets once the consent below exists
                 search_text=starter.search_text + extra_nl + extra_en,
             )
             batch.append(dilemma)

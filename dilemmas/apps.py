@@ -8,9 +8,16 @@ class DilemmasConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the `dilemma` kind of content file with the framework loader.
+        from django.db.models.signals import post_delete, post_save
+
         from dilemmas import links, loader  # noqa: F401
+        from dilemmas.models import consent_changed
         from framework import topics
         from organisations import subjects
+        from organisations.models import Consent
+
+        post_save.connect(consent_changed, sender=Consent, dispatch_uid="dilemmas.consent_saved")
+        post_delete.connect(consent_changed, sender=Consent, dispatch_uid="dilemmas.consent_deleted")
 
         # A gap or an action on a requirement links to the library, filtered on the requirement's topics.
         topics.register(

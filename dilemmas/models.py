@@ -87,21 +87,28 @@ class DilemmaQuerySet(models.QuerySet["Dilemma"]):
         """The library as `viewer` sees it: the framework's dilemmas, its own published ones, and those
         other organisations share with it by an active consent (a sector-wide one once the editors approved).
 
-        One query. A consent covers only a dilemma of the organisation that gave it (checked per row, but
-        only for the few rows a granting consent names: the shared set is an uncorrelated subquery the
-        database computes once, not a check of every dilemma in the library).
+        One query, whose cost does not grow with the sector library: a sector share without an end date is
+        read from `in_sector_library`, which `refresh_sector_listing` keeps on the dilemma. The other consents
+        (to this organisation, to its alliances, a sector share that ends on a date) are few per viewer and
+        checked here, each only for a dilemma of the organisation that gave it.
         """
-        granting = Consent.objects.granting(viewer).filter(subject__startswith=f"{SUBJECT_KIND}:")
-        given_by_owner = granting.filter(organisation=OuterRef("organisation"), subject=OuterRef("subject"))
+        looked_up = (
+            Consent.objects.granting(viewer)
+            .filter(subject__startswith=f"{SUBJECT_KIND}:")
+            .exclude(scope=Consent.Scope.SECTOR, valid_until__isnull=True)
+        )
+        given_by_owner = looked_up.filter(organisation=OuterRef("organisation"), subject=OuterRef("subject"))
         shared = (
-            Dilemma.objects.filter(subject__in=granting.values("subject"))
+            Dilemma.objects.filter(subject__in=looked_up.values("subject"))
             .filter(
                 Exists(given_by_owner.exclude(scope=Consent.Scope.SECTOR))
                 | (Exists(given_by_owner.filter(scope=Consent.Scope.SECTOR)) & Q(sector_status=SectorStatus.APPROVED))
             )
             .values("pk")
         )
-        return self.published().filter(Q(organisation__isnull=True) | Q(organisation=viewer) | Q(pk__in=shared))
+        return self.published().filter(
+            Q(organisation__isnull=True) | Q(organisation=viewer) | Q(in_sector_library=True) | Q(pk__in=shared)
+        )
 
     def awaiting_sector_review(self) -> "DilemmaQuerySet":
         """Dilemmas offered to the whole sector, waiting for the editors: published, with an active sector consent."""
@@ -213,6 +220,11 @@ class Dilemma(Bilingual):
     # Every text of the dilemma but its titles (situation, question, options, reflection, variations, tag
     # names; both languages), kept by `reindex()`: the full-text index reads it (dilemmas/search.py).
     search_text = models.TextField(blank=True, editable=False)
+    # Published, approved by the sector's editors and shared with the whole sector by its organisation with no
+    # end date: kept by refresh_sector_listing() whenever one of those changes (a consent's save calls it too).
+    # The library reads this one indexed column instead of matching every sector consent to its dilemma on
+    # every request (docs/benchmarks.md); the consents stay the record of what was shared.
+    in_sector_library = models.BooleanField(default=False, editable=False)
 
     objects = DilemmaQuerySet.as_manager()
 
@@ -221,6 +233,7 @@ class Dilemma(Bilingual):
         indexes = [
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["status", "published_at"]),
+            models.Index(fields=["published_at"], condition=Q(in_sector_library=True), name="dilemma_sector_library"),
         ]
         constraints = [
             # Framework dilemmas have a slug, come from a file and are published; organisations' never do.
@@ -308,6 +321,7 @@ class Dilemma(Bilingual):
         self.status, self.reviewer, self.reviewed_at, self.published_at = Status.PUBLISHED, by, now, now
         self.return_reason = ""
         self.save(update_fields=["status", "reviewer", "reviewed_at", "published_at", "return_reason"])
+        self.refresh_sector_listing()
 
     def send_back(self, by: "User", reason: str) -> None:
         self.status, self.reviewer, self.reviewed_at, self.return_reason = Status.RETURNED, by, timezone.now(), reason
@@ -326,15 +340,38 @@ class Dilemma(Bilingual):
         )
         self.sector_reason = ""
         self.save(update_fields=["sector_status", "sector_requested_by", "sector_requested_at", "sector_reason"])
+        self.refresh_sector_listing()
 
     def approve_for_sector(self, by: "User") -> None:
         self.sector_status, self.sector_reviewer, self.sector_reviewed_at = SectorStatus.APPROVED, by, timezone.now()
         self.save(update_fields=["sector_status", "sector_reviewer", "sector_reviewed_at"])
+        self.refresh_sector_listing()
 
     def return_from_sector(self, by: "User", reason: str) -> None:
         self.sector_status, self.sector_reviewer, self.sector_reviewed_at = SectorStatus.RETURNED, by, timezone.now()
         self.sector_reason = reason
         self.save(update_fields=["sector_status", "sector_reviewer", "sector_reviewed_at", "sector_reason"])
+        self.refresh_sector_listing()
+
+    def refresh_sector_listing(self) -> None:
+        """Set `in_sector_library` from the dilemma and its organisation's sector consents (see the field)."""
+        listed = (
+            self.organisation_id is not None
+            and self.status == Status.PUBLISHED
+            and not self.retired
+            and self.sector_status == SectorStatus.APPROVED
+            and Consent.objects.active()
+            .filter(
+                scope=Consent.Scope.SECTOR,
+                organisation_id=self.organisation_id,
+                subject=self.subject,
+                valid_until__isnull=True,
+            )
+            .exists()
+        )
+        if listed != self.in_sector_library:
+            self.in_sector_library = listed
+            self.save(update_fields=["in_sector_library"])
 
     # --- Writing ------------------------------------------------------------------------------------
 
@@ -611,3 +648,14 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"search entry {self.pk}"
+
+
+def consent_changed(sender: type[Consent], instance: Consent, **kwargs: Any) -> None:
+    """A consent on a dilemma was given, revoked or deleted: its place in the sector library follows at once.
+
+    Connected in DilemmasConfig.ready(): a consent can be revoked where the dilemmas app is not (the
+    organisation's sharing page), and organisations may not import feature apps.
+    """
+    if instance.subject.startswith(f"{SUBJECT_KIND}:"):
+        for dilemma in Dilemma.objects.filter(subject=instance.subject):
+            dilemma.refresh_sector_listing()

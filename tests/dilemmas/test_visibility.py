@@ -111,6 +111,44 @@ def test_a_sector_share_shows_only_once_the_editors_approved_it(people, third):
     assert "For the sector" not in titles(third)
 
 
+def test_revoking_a_sector_share_on_the_sharing_page_takes_it_out_of_the_sector_library_at_once(people, third):
+    ours = make_dilemma(people.org, people.member, title_en="For the sector")
+    consent = share(ours, Consent.Scope.SECTOR)
+    ours.approve_for_sector(people.admin)
+    assert "For the sector" in titles(third)
+    # The organisation's sharing page is not the dilemma library's: the listing follows the consent all the same.
+    response = people.client("admin").post(
+        reverse("organisations:consent_revoke", args=[people.org.slug, consent.code])
+    )
+    assert response.status_code == 302
+    assert "For the sector" not in titles(third)
+    ours.refresh_from_db()
+    assert not ours.in_sector_library
+    # Shared again: the editors' approval stands (the text did not change), so it is back at once.
+    share(ours, Consent.Scope.SECTOR)
+    assert "For the sector" in titles(third)
+
+
+def test_a_sector_share_with_an_end_date_shows_until_then_and_not_after(people, third):
+    ours = make_dilemma(people.org, people.member, title_en="Until the end of the year")
+    consent = share(ours, Consent.Scope.SECTOR, valid_until=timezone.localdate() + timedelta(days=3))
+    ours.approve_for_sector(people.admin)
+    assert "Until the end of the year" in titles(third)
+    Consent.objects.filter(pk=consent.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
+    assert "Until the end of the year" not in titles(third)
+
+
+def test_a_retired_or_deleted_sector_dilemma_leaves_the_sector_library(people, third):
+    ours = make_dilemma(people.org, people.member, title_en="Soon gone")
+    share(ours, Consent.Scope.SECTOR)
+    ours.approve_for_sector(people.admin)
+    Dilemma.objects.filter(pk=ours.pk).update(retired=True)
+    assert "Soon gone" not in titles(third)
+    Consent.objects.filter(subject=ours.subject).delete()
+    ours.refresh_from_db()
+    assert not ours.in_sector_library
+
+
 def test_an_approval_without_a_sector_consent_shares_nothing(people, third):
     ours = make_dilemma(people.org, people.member, title_en="Approved, never shared")
     Dilemma.objects.filter(pk=ours.pk).update(sector_status=SectorStatus.APPROVED)
