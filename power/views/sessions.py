@@ -19,6 +19,7 @@ from audit import models as audit
 from audit.models import Event
 from dialogue.models import Session
 from organisations.access import get_membership
+from power import report as reporting
 from power import running
 from power.access import (
     PowerAccess,
@@ -33,7 +34,6 @@ from power.forms import ChangeForm, DecisionForm, MergeForm, SessionForm, StageF
 from power.models import Change, Decision, Stage
 from power.qr import join_qr, join_url
 from power.report import results_context, summary_context
-from power.report import summary_pdf as summary_pdf_bytes
 
 PAGE_SIZE = 25
 
@@ -350,7 +350,7 @@ def summary_pdf(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     access = get_session_for_user(request, slug, code)
     session = access.session
     session.close_if_expired()
-    response = HttpResponse(summary_pdf_bytes(session, _user(request)), content_type="application/pdf")
+    response = HttpResponse(reporting.summary_pdf(session, _user(request)), content_type="application/pdf")
     filename = f"power-session-{session.opened_at or session.created_at:%Y-%m-%d}.pdf"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or ""
     audit.record(
