@@ -1,0 +1,607 @@
+"""The ecosystem map: a part of the network around a centre, as a page, as JSON for the interactive map, and as files.
+
+Every view reads the same query (centre, filters, figure) through `MapForm`, and `prepare` walks the
+graph once (ecosystem/graph.py) and adds what the viewer may know (ecosystem/overlay.py). The page
+works without JavaScript: a server-drawn SVG overview and tables of the same organisations and
+relations; static/ecosystem/map.js fetches the JSON (`data`) and draws the interactive map on top.
+
+Every member of the organisation reads the map (IATI data is public; the overlay holds only what the
+organisation may see); outsiders get 404. An alliance is a centre only for its lead and members.
+"""
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ecosystem import map_exports
+from ecosystem.figures import BROKER_CAP, figures_for
+from ecosystem.graph import MAX_DEPTH, NODE_CAP, Filters, Subgraph, goal_seeds, nodes_of, walk
+from ecosystem.models import ImportedOrganisation, OrganisationType, Relation, Role
+from ecosystem.overlay import Integrity, blind_spots, for_graph
+from organisations.access import get_alliance, get_membership
+from organisations.models import Alliance, Membership, Organisation
+from samen.csv_export import csv_response, filename
+
+PAGE_SIZE = 50
+SEARCH_RESULTS = 20
+BLIND_SPOTS_SHOWN = 50
+
+SIZES = [
+    ("partners", gettext_lazy("Partners on the map")),
+    ("relations", gettext_lazy("Relations on the map")),
+    ("funders", gettext_lazy("Funders and payers on the map")),
+    ("funded", gettext_lazy("Organisations funded or paid on the map")),
+]
+COLOURS = [
+    ("hop", gettext_lazy("Distance from the centre")),
+    ("type", gettext_lazy("Organisation type")),
+    ("integrity", gettext_lazy("Integrity overlay")),
+]
+HOP_COLOURS = ["#0b5b5b", "#2f6f9c", "#6a55b0", "#9c4a00"]
+TYPE_COLOURS = {
+    "government": "#1f5fa8",
+    "ngo": "#0b6b40",
+    "multilateral": "#6a3fa0",
+    "foundation": "#9c4a00",
+    "private": "#a3324a",
+    "other": "#5c6670",
+}
+TYPE_GROUPS = {
+    "10": "government",
+    "11": "government",
+    "15": "government",
+    "21": "ngo",
+    "22": "ngo",
+    "23": "ngo",
+    "24": "ngo",
+    "40": "multilateral",
+    "60": "foundation",
+    "70": "private",
+    "71": "private",
+    "72": "private",
+    "73": "private",
+}
+INTEGRITY_COLOURS = {
+    "mine": "#0b5b5b",
+    "assessed": "#1e7a34",
+    "unassessed": "#9c4a00",
+    "blind_spot": "#b3261e",
+    "other": "#8a939e",
+}
+
+
+def type_legend() -> list[tuple[str, str]]:
+    return [
+        (TYPE_COLOURS["government"], _("Government and public sector")),
+        (TYPE_COLOURS["ngo"], _("NGO")),
+        (TYPE_COLOURS["multilateral"], _("Multilateral")),
+        (TYPE_COLOURS["foundation"], _("Foundation")),
+        (TYPE_COLOURS["private"], _("Private sector")),
+        (TYPE_COLOURS["other"], _("Academic, other or not given")),
+    ]
+
+
+def integrity_legend() -> list[tuple[str, str]]:
+    return [
+        (INTEGRITY_COLOURS["mine"], _("Your organisation")),
+        (INTEGRITY_COLOURS["assessed"], _("Partner with a current assessment")),
+        (INTEGRITY_COLOURS["unassessed"], _("Partner without a current assessment")),
+        (INTEGRITY_COLOURS["blind_spot"], _("Blind spot: partner of a partner, no assessment and no speak-up channel")),
+        (INTEGRITY_COLOURS["other"], _("Other organisation")),
+    ]
+
+
+CENTRE_FIELDS = ("org", "alliance", "goal_sector", "goal_country")
+FILTER_FIELDS = ("depth", "kind", "role", "year_from", "year_to", "country", "sector", "size", "colour")
+
+
+class MapForm(forms.Form):
+    """The map's query: one centre (an organisation, an alliance or a goal), the filters and the figure shown."""
+
+    org = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    alliance = forms.UUIDField(label=gettext_lazy("Alliance"), required=False)
+    goal_sector = forms.CharField(
+        label=gettext_lazy("Goal: sector or SDG code"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("A DAC sector code such as 15170, or an SDG goal number such as 16."),
+    )
+    goal_country = forms.CharField(
+        label=gettext_lazy("Goal: country"),
+        required=False,
+        max_length=2,
+        help_text=gettext_lazy("A two-letter country code, such as UG."),
+    )
+    depth = forms.TypedChoiceField(
+        label=gettext_lazy("Depth"),
+        choices=[(n, str(n)) for n in range(1, MAX_DEPTH + 1)],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Relation"),
+        choices=[("", gettext_lazy("All relations")), *Relation.Kind.choices],
+        required=False,
+    )
+    role = forms.TypedChoiceField(
+        label=gettext_lazy("Role in an activity"),
+        choices=[("", gettext_lazy("Any role")), *Role.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    year_from = forms.IntegerField(label=gettext_lazy("From year"), required=False, min_value=1950, max_value=2100)
+    year_to = forms.IntegerField(label=gettext_lazy("To year"), required=False, min_value=1950, max_value=2100)
+    country = forms.CharField(label=gettext_lazy("Country"), required=False, max_length=2)
+    sector = forms.CharField(label=gettext_lazy("Sector or SDG code"), required=False, max_length=20)
+    size = forms.ChoiceField(label=gettext_lazy("Size by"), choices=SIZES, required=False)
+    colour = forms.ChoiceField(label=gettext_lazy("Colour by"), choices=COLOURS, required=False)
+
+    def clean_country(self) -> str:
+        return _country(self.cleaned_data["country"])
+
+    def clean_goal_country(self) -> str:
+        return _country(self.cleaned_data["goal_country"])
+
+    def clean_sector(self) -> str:
+        return self.cleaned_data["sector"].strip().upper()
+
+    def clean_goal_sector(self) -> str:
+        return self.cleaned_data["goal_sector"].strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
+            self.add_error("year_to", _("The last year comes after the first."))
+        return data
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            kind=data["kind"],
+            role=data["role"],
+            year_from=data["year_from"],
+            year_to=data["year_to"],
+            country=data["country"] or data["goal_country"],
+            sector=data["sector"] or data["goal_sector"],
+        )
+
+    def query(self, **changes: object) -> str:
+        """The query string of this view with `changes` (a new centre, say); empty values left out."""
+        values = {name: self.cleaned_data.get(name) for name in self.fields} | changes
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def _country(value: str) -> str:
+    value = value.strip().upper()
+    if value and not (len(value) == 2 and value.isalpha()):
+        raise forms.ValidationError(_("Use a two-letter country code, such as UG."))
+    return value
+
+
+@dataclass
+class MapNode:
+    code: str
+    name: str
+    identifier: str
+    type: str
+    type_label: str
+    hop: int
+    x: float
+    y: float
+    figure: float = 0
+    size: float = 16
+    colour: str = "#5c6670"
+    integrity: Integrity | None = None
+    mine: bool = False
+    blind_spot: bool = False
+    url: str = ""
+
+
+@dataclass
+class MapEdge:
+    source: str
+    target: str
+    kind: str
+    relations: int
+    source_name: str = ""
+    target_name: str = ""
+
+
+@dataclass
+class MapView:
+    membership: Membership
+    form: MapForm
+    centre_label: str = ""
+    centre: ImportedOrganisation | None = None
+    alliance: Alliance | None = None
+    nodes: list[MapNode] = field(default_factory=list)
+    edges: list[MapEdge] = field(default_factory=list)
+    capped: bool = False
+    depth: int = 2
+    empty_reason: str = ""
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.membership.organisation
+
+    @property
+    def query(self) -> str:
+        return self.form.query()
+
+    def _pairs(self, names: tuple[str, ...]) -> list[tuple[str, str]]:
+        if not self.form.is_valid():
+            return []
+        return [(n, str(self.form.cleaned_data[n])) for n in names if self.form.cleaned_data.get(n) not in (None, "")]
+
+    @property
+    def centre_hidden(self) -> list[tuple[str, str]]:
+        """The centre, for the filter form to keep."""
+        return self._pairs(CENTRE_FIELDS)
+
+    @property
+    def filter_hidden(self) -> list[tuple[str, str]]:
+        """The filters, for the search and centre forms to keep."""
+        return self._pairs(FILTER_FIELDS)
+
+    @property
+    def title(self) -> str:
+        return _("Ecosystem around %(centre)s") % {"centre": self.centre_label} if self.centre_label else _("Ecosystem")
+
+
+def own_node(organisation: Organisation) -> ImportedOrganisation | None:
+    """The viewer's organisation in the imported data: linked to it, or with its IATI identifier."""
+    return nodes_of([organisation.pk]).order_by("pk").first()
+
+
+def prepare(request: HttpRequest, slug: str) -> MapView:
+    """Authorise (members; outsiders 404), read the query, walk the graph and add what the viewer may know."""
+    membership = get_membership(request, slug)
+    form = MapForm(request.GET)
+    view = MapView(membership=membership, form=form)
+    if not form.is_valid():
+        return view
+    data = form.cleaned_data
+    view.depth = data["depth"] or 2
+    filters = form.filters()
+    seeds: list[int] = []
+    if data["org"]:
+        view.centre = ImportedOrganisation.objects.filter(code=data["org"]).first()
+        if view.centre is None:
+            raise Http404
+    elif data["alliance"]:
+        view.alliance = get_alliance(membership, data["alliance"])
+        members = view.alliance.alliance_memberships.values_list("organisation_id", flat=True)
+        seeds = list(nodes_of(members).order_by("pk").values_list("pk", flat=True))
+        view.centre_label = view.alliance.name
+        if not seeds:
+            view.empty_reason = _("None of this alliance's members is in the imported IATI data.")
+    elif data["goal_sector"] or data["goal_country"]:
+        seeds = goal_seeds(filters)
+        view.centre_label = " · ".join(
+            part
+            for part in (
+                _("sector %(code)s") % {"code": data["goal_sector"]} if data["goal_sector"] else "",
+                _("country %(code)s") % {"code": data["goal_country"]} if data["goal_country"] else "",
+            )
+            if part
+        )
+        if not seeds:
+            view.empty_reason = _("No relation in the imported IATI data matches this goal.")
+    else:
+        view.centre = own_node(membership.organisation)
+        if view.centre is None:
+            view.empty_reason = _(
+                "Your organisation is not in the imported IATI data yet (or its IATI identifier is not set). "
+                "Search for an organisation to start from."
+            )
+    if view.centre is not None:
+        seeds = [view.centre.pk]
+        view.centre_label = view.centre.name
+    if seeds:
+        graph = walk(seeds, view.depth, filters)
+        _fill(view, graph)
+    return view
+
+
+def _fill(view: MapView, graph: Subgraph) -> None:
+    data = view.form.cleaned_data
+    integrity, mine, spots = for_graph(view.organisation, graph)
+    view.capped = graph.capped
+    codes = {pk: str(node.organisation.code) for pk, node in graph.nodes.items() if node.organisation}
+    names = {pk: node.organisation.name for pk, node in graph.nodes.items() if node.organisation}
+    figure = _figure(graph, data["size"] or "partners")
+    largest = max(figure.values(), default=0) or 1
+    base = reverse("ecosystem_map:map", kwargs={"slug": view.organisation.slug})
+    colour_by = data["colour"] or "hop"
+    type_labels = dict(OrganisationType.choices)
+    for node in graph.ordered():
+        organisation = node.organisation
+        if organisation is None:
+            continue
+        pk = node.pk
+        item = MapNode(
+            code=codes[pk],
+            name=organisation.name,
+            identifier=organisation.identifier,
+            type=organisation.type,
+            type_label=str(type_labels.get(organisation.type, "")),
+            hop=node.hop,
+            x=node.x,
+            y=node.y,
+            figure=figure.get(pk, 0),
+            size=round(14 + 30 * math.sqrt(figure.get(pk, 0) / largest), 1),
+            integrity=integrity.get(pk),
+            mine=pk in mine,
+            blind_spot=pk in spots,
+            url=f"{base}?{view.form.query(org=codes[pk], alliance='', goal_sector='', goal_country='')}",
+        )
+        item.colour = _colour(item, colour_by)
+        view.nodes.append(item)
+    view.edges = [
+        MapEdge(codes[e.source], codes[e.target], e.kind, e.relations, names[e.source], names[e.target])
+        for e in graph.edges
+        if e.source in codes and e.target in codes
+    ]
+
+
+def _figure(graph: Subgraph, size: str) -> dict[int, float]:
+    values: dict[int, set[int]] = {pk: set() for pk in graph.nodes}
+    counts: dict[int, float] = dict.fromkeys(graph.nodes, 0)
+    for edge in graph.edges:
+        if size == "relations":
+            counts[edge.source] += edge.relations
+            counts[edge.target] += edge.relations
+        elif size == "funders":
+            values[edge.target].add(edge.source)
+        elif size == "funded":
+            values[edge.source].add(edge.target)
+        else:
+            values[edge.source].add(edge.target)
+            values[edge.target].add(edge.source)
+    if size == "relations":
+        return counts
+    return {pk: len(found) for pk, found in values.items()}
+
+
+def _colour(node: MapNode, colour_by: str) -> str:
+    if colour_by == "type":
+        return TYPE_COLOURS[TYPE_GROUPS.get(node.type, "other")]
+    if colour_by == "integrity":
+        if node.mine:
+            return INTEGRITY_COLOURS["mine"]
+        if node.integrity is not None:
+            return INTEGRITY_COLOURS["assessed" if node.integrity.assessed else "unassessed"]
+        return INTEGRITY_COLOURS["blind_spot" if node.blind_spot else "other"]
+    return HOP_COLOURS[min(node.hop, len(HOP_COLOURS) - 1)]
+
+
+def _bad_query(view: MapView) -> bool:
+    return view.form.is_bound and not view.form.is_valid()
+
+
+@login_required
+def map_page(request: HttpRequest, slug: str) -> HttpResponse:
+    view = prepare(request, slug)
+    organisation = view.organisation
+    query = request.GET.get("q", "").strip()[:200]
+    found = list(ImportedOrganisation.objects.search(query)[:SEARCH_RESULTS]) if query else []
+    base = reverse("ecosystem_map:map", kwargs={"slug": organisation.slug})
+    results = [
+        (
+            o,
+            f"{base}?{view.form.query(org=o.code, alliance='', goal_sector='', goal_country='')}"
+            if view.form.is_valid()
+            else f"{base}?org={o.code}",
+        )
+        for o in found
+    ]
+    spots, spots_capped = blind_spots(organisation)
+    alliances = Alliance.objects.filter(
+        Q(lead=organisation) | Q(alliance_memberships__organisation=organisation)
+    ).distinct()
+    partners = [n for n in view.nodes if n.integrity is not None]
+    context = {
+        "organisation": organisation,
+        "membership": view.membership,
+        "view": view,
+        "form": view.form,
+        "query": query,
+        "results": results,
+        "filter_fields": [view.form[name] for name in FILTER_FIELDS],
+        "alliances": alliances,
+        "nodes_page": Paginator(view.nodes, PAGE_SIZE).get_page(request.GET.get("page")),
+        "edges_page": Paginator(view.edges, PAGE_SIZE).get_page(request.GET.get("edges_page")),
+        "partners": partners,
+        "spots": spots[:BLIND_SPOTS_SHOWN],
+        "spots_count": len(spots),
+        "spots_capped": spots_capped,
+        "svg": map_exports.overview_svg(view.nodes, view.edges, view.title),
+        "colour_legend": _legend(view.form.cleaned_data.get("colour") if view.form.is_valid() else "hop"),
+        "cap": NODE_CAP,
+        "size_label": dict(SIZES).get(view.form.cleaned_data.get("size") or "partners", "")
+        if view.form.is_valid()
+        else "",
+    }
+    return render(request, "ecosystem/map.html", context, status=400 if _bad_query(view) else 200)
+
+
+def _legend(colour_by: str | None) -> list[tuple[str, str]]:
+    if colour_by == "type":
+        return type_legend()
+    if colour_by == "integrity":
+        return integrity_legend()
+    return [(colour, _("%(hop)s hops from the centre") % {"hop": hop}) for hop, colour in enumerate(HOP_COLOURS)]
+
+
+@login_required
+def map_data(request: HttpRequest, slug: str) -> JsonResponse:
+    """The prepared subgraph for static/ecosystem/map.js: nodes with positions, sizes and colours, edges."""
+    view = prepare(request, slug)
+    if _bad_query(view):
+        return JsonResponse({"errors": view.form.errors.get_json_data()}, status=400)
+    nodes = []
+    for node in view.nodes:
+        item: dict[str, Any] = {
+            "id": node.code,
+            "label": node.name,
+            "identifier": node.identifier,
+            "hop": node.hop,
+            "figure": node.figure,
+            "size": node.size,
+            "colour": node.colour,
+            "url": node.url,
+            "blind_spot": node.blind_spot,
+        }
+        if node.integrity is not None:
+            item["integrity"] = {
+                "assessed": node.integrity.assessed,
+                "tier": node.integrity.tier,
+                "open_actions": node.integrity.open_actions,
+                "overdue_actions": node.integrity.overdue_actions,
+                "agreement": node.integrity.agreement,
+                "channel": node.integrity.channel,
+            }
+        nodes.append({"data": item, "position": {"x": node.x, "y": node.y}})
+    edges = [
+        {"data": {"id": f"e{i}", "source": e.source, "target": e.target, "kind": e.kind, "relations": e.relations}}
+        for i, e in enumerate(view.edges, start=1)
+    ]
+    return JsonResponse(
+        {"centre": view.centre_label, "nodes": nodes, "edges": edges, "capped": view.capped, "cap": NODE_CAP}
+    )
+
+
+def _export_name(view: MapView, what: str, extension: str) -> str:
+    return filename(view.organisation.slug, "ecosystem", view.centre_label, what, extension=extension)
+
+
+def _refuse_bad(view: MapView) -> HttpResponse | None:
+    if _bad_query(view):
+        return HttpResponse(_("The map's query is not valid."), status=400, content_type="text/plain; charset=utf-8")
+    return None
+
+
+@login_required
+def export_nodes(request: HttpRequest, slug: str) -> HttpResponse:
+    view = prepare(request, slug)
+    header = [_("Code"), _("Name"), _("IATI identifier"), _("Type"), _("Hops"), _("Figure"), _("Blind spot")]
+    return _refuse_bad(view) or csv_response(
+        _export_name(view, "organisations", "csv"), header, map_exports.node_rows(view.nodes)
+    )
+
+
+@login_required
+def export_edges(request: HttpRequest, slug: str) -> HttpResponse:
+    view = prepare(request, slug)
+    names = {n.code: n.name for n in view.nodes}
+    header = [_("From (code)"), _("From"), _("To (code)"), _("To"), _("Kind"), _("Relations")]
+    return _refuse_bad(view) or csv_response(
+        _export_name(view, "relations", "csv"), header, map_exports.edge_rows(view.edges, names)
+    )
+
+
+def _attachment(content: bytes | str, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or "attachment"
+    return response
+
+
+@login_required
+def export_graphml(request: HttpRequest, slug: str) -> HttpResponse:
+    view = prepare(request, slug)
+    return _refuse_bad(view) or _attachment(
+        map_exports.graphml(view.nodes, view.edges),
+        "application/graphml+xml; charset=utf-8",
+        _export_name(view, "", "graphml"),
+    )
+
+
+@login_required
+def export_svg(request: HttpRequest, slug: str) -> HttpResponse:
+    view = prepare(request, slug)
+    svg = map_exports.overview_svg(view.nodes, view.edges, view.title) or (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>'
+    )
+    return _refuse_bad(view) or _attachment(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + svg, "image/svg+xml; charset=utf-8", _export_name(view, "", "svg")
+    )
+
+
+@login_required
+def figures(request: HttpRequest, slug: str) -> HttpResponse:
+    """Network figures of an organisation (?org=) or an alliance (?alliance=); the viewer's own by default."""
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    form = MapForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    alliance = get_alliance(membership, form.cleaned_data["alliance"]) if form.cleaned_data["alliance"] else None
+    subject: ImportedOrganisation | None = None
+    if alliance is None:
+        code = form.cleaned_data["org"]
+        subject = ImportedOrganisation.objects.filter(code=code).first() if code else own_node(organisation)
+        if code and subject is None:
+            raise Http404
+    cached = figures_for(organisation=subject, alliance=alliance) if (subject or alliance) else None
+    computed = cached.figures if cached and cached.computed_at else None
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "membership": membership,
+        "subject": subject,
+        "alliance": alliance,
+        "cached": cached,
+        "figures": computed,
+        "overlap": _overlap(organisation, alliance) if alliance else [],
+        "broker_cap": BROKER_CAP,
+    }
+    if computed and not computed.get("empty"):
+        labels = role_labels()
+        counts = computed["partners_by_role"]
+        context["roles"] = [(label, counts.get(key, 0)) for key, label in labels.items()]
+        concentration = computed["concentration"]
+        if concentration:
+            context["concentration"] = {**concentration, "percent": round(concentration["share"] * 100)}
+        context["dependency"] = [{**row, "percent": round(row["share"] * 100)} for row in computed["dependency"]]
+        context["brokers"] = computed["brokers"]["top"]
+    return render(request, "ecosystem/map_figures.html", context)
+
+
+def role_labels() -> dict[str, str]:
+    return {
+        "funding": _("fund it (along activities)"),
+        "implementing": _("implement what it funds"),
+        "extending": _("extend what it funds"),
+        "accountable": _("are accountable for what it funds"),
+        "funded": _("play another part in what it funds"),
+        "providers": _("paid it (transactions)"),
+        "receivers": _("were paid by it (transactions)"),
+    }
+
+
+def _overlap(organisation: Organisation, alliance: Alliance) -> list[tuple[Alliance, int]]:
+    """The other alliances the viewer leads or belongs to, with how many members they share with `alliance`."""
+    members = set(alliance.alliance_memberships.values_list("organisation_id", flat=True))
+    visible = (
+        Alliance.objects.filter(Q(lead=organisation) | Q(alliance_memberships__organisation=organisation))
+        .exclude(pk=alliance.pk)
+        .distinct()
+    )
+    result = []
+    for other in visible.prefetch_related("alliance_memberships"):
+        shared = len(members & {m.organisation_id for m in other.alliance_memberships.all()})
+        result.append((other, shared))
+    return sorted(result, key=lambda item: (-item[1], item[0].name))
