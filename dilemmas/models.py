@@ -106,8 +106,11 @@ class DilemmaQuerySet(models.QuerySet["Dilemma"]):
             )
             .values("pk")
         )
+        # The sector library as a subquery on its partial index: as a plain `in_sector_library` term, SQLite
+        # cannot serve the OR from indexes and reads every published dilemma instead.
+        sector = Dilemma.objects.filter(in_sector_library=True).values("pk")
         return self.published().filter(
-            Q(organisation__isnull=True) | Q(organisation=viewer) | Q(in_sector_library=True) | Q(pk__in=shared)
+            Q(organisation__isnull=True) | Q(organisation=viewer) | Q(pk__in=sector) | Q(pk__in=shared)
         )
 
     def awaiting_sector_review(self) -> "DilemmaQuerySet":
