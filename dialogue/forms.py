@@ -68,6 +68,10 @@ class SteerForm(forms.Form):
     variation = forms.IntegerField(min_value=0, max_value=5, required=False)
 
 
+class RemoveParticipantForm(forms.Form):
+    participant = forms.UUIDField()
+
+
 class RecordForm(forms.Form):
     kind = forms.ChoiceField(label=_("What it is"), choices=Record.Kind.choices, widget=forms.RadioSelect)
     text = forms.CharField(label=_("Text"), max_length=MAX_RECORD, widget=forms.Textarea(attrs={"rows": 3}))

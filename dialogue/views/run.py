@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dialogue import running
 from dialogue.access import get_session_for_user, user_of
-from dialogue.forms import RecordForm, SteerForm
+from dialogue.forms import RecordForm, RemoveParticipantForm, SteerForm
 from dialogue.models import STEPS, Record, Session, SessionItem, Step
 from dialogue.qr import join_qr, join_url
 from samen.charts import bar_chart
@@ -68,6 +68,7 @@ def control(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     item = next((i for i in items if i.position == session.current), None)
     variations = list(item.dilemma.variations.all()) if item and item.dilemma else []
     step_index = STEPS.index(Step(item.step)) if item else 0
+    participants = list(session.participants.only("code", "display_name", "removed_at", "session_id"))
     return render(
         request,
         "dialogue/control.html",
@@ -82,7 +83,8 @@ def control(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
             "prompt": running.STEP_PROMPTS[STEPS[step_index]],
             "next_step": running.next_step(item) if item else None,
             "previous_step": running.previous_step(item) if item else None,
-            "participants": list(session.participants.all()),
+            "participants": participants,
+            "removed_count": sum(1 for p in participants if p.is_removed),
             "records": list(session.records.select_related("item", "action", "dilemma")),
             "record_form": RecordForm(initial={"kind": Record.Kind.AGREEMENT, "item": item.code if item else None}),
             "join_url": join_url(session.join_code),
@@ -204,10 +206,13 @@ def record(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def remove_participant(request: HttpRequest, slug: str, code: UUID, participant: UUID) -> HttpResponse:
+def remove_participant(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     """Remove a disruptive participant: they can no longer vote; the votes they cast stay counted."""
     session = get_session_for_user(request, slug, code, run=True).session
-    found = session.participants.filter(code=participant).first()
+    form = RemoveParticipantForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose the participant to remove."), status=400)
+    found = session.participants.filter(code=form.cleaned_data["participant"]).first()
     if found is None:
         raise Http404
     found.remove()

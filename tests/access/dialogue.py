@@ -93,11 +93,6 @@ def first_item(make):
     return kwargs
 
 
-def participant_kwargs(world):
-    found = participant(world)
-    return {"slug": world.org.slug, "code": found.session.code, "participant": found.code}
-
-
 def record_kwargs(kind: str):
     def kwargs(world):
         found = record(world, kind)
@@ -159,7 +154,13 @@ ROWS = [
         method="post",
         data=lambda w: {"kind": "lesson", "text": "Ask for two quotes."},
     ),
-    Row("dialogue:remove_participant", FACILITATORS_POST, kwargs=participant_kwargs, method="post"),
+    Row(
+        "dialogue:remove_participant",
+        FACILITATORS_POST,
+        kwargs=code_of(live_session),
+        method="post",
+        data=lambda w: {"participant": str(participant(w).code)},
+    ),
     Row("dialogue:close", FACILITATORS_POST, kwargs=code_of(live_session), method="post"),
     Row("dialogue:report", org_page(), kwargs=code_of(live_session)),
     Row("dialogue:report_pdf", org_page(), kwargs=code_of(live_session)),

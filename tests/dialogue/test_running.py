@@ -110,8 +110,11 @@ def test_the_facilitator_removes_a_participant(people, live_session, english):
     join(live_session, "Loud")
     participant = Participant.objects.get()
     page = people.client("officer").get(org_url("run", live_session)).content.decode()
-    assert "Loud" in page and org_url("remove_participant", live_session, participant=participant.code) in page
-    people.client("officer").post(org_url("remove_participant", live_session, participant=participant.code))
+    assert f'<option value="{participant.code}">Loud</option>' in page
+    response = people.client("officer").post(
+        org_url("remove_participant", live_session), {"participant": participant.code}
+    )
+    assert response.status_code == 302
     participant.refresh_from_db()
     assert participant.is_removed
     assert (
@@ -167,3 +170,17 @@ def test_the_screen_reloads_when_the_room_moves_on(people, live_session):
     assert "HX-Refresh" not in client.get(org_url("live", live_session) + f"?state={state}", headers=HTMX)
     client.post(org_url("steer", live_session), {"step": "facts"})
     assert client.get(org_url("live", live_session) + f"?state={state}", headers=HTMX)["HX-Refresh"] == "true"
+
+
+def test_removing_needs_a_participant_of_this_session(people, live_session, dilemmas):
+    client = people.client("officer")
+    assert client.post(org_url("remove_participant", live_session), {"participant": "nobody"}).status_code == 400
+    other = Session.objects.create(organisation=people.org, title="Other")
+    running.add_dilemma(other, dilemmas[0])
+    running.start(other)
+    other.refresh_from_db()
+    join(other, "Elsewhere")
+    stranger = Participant.objects.get()
+    assert client.post(org_url("remove_participant", live_session), {"participant": stranger.code}).status_code == 404
+    stranger.refresh_from_db()
+    assert not stranger.is_removed

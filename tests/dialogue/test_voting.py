@@ -57,7 +57,9 @@ def test_votes_never_outnumber_participants(live_session):
 def test_a_removed_participant_cannot_vote(people, live_session, english):
     phone = join(live_session, "Disruptive")
     participant = Participant.objects.get()
-    response = people.client("officer").post(org_url("remove_participant", live_session, participant=participant.code))
+    response = people.client("officer").post(
+        org_url("remove_participant", live_session), {"participant": participant.code}
+    )
     assert response.status_code == 302
     item = current(live_session)
     response = phone.post(
