@@ -20,8 +20,9 @@ All of it is public IATI data, except an alliance's members, which its lead and 
 """
 
 from collections import Counter, defaultdict, deque
+from collections.abc import Hashable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -39,15 +40,18 @@ DEPENDENCY_ROWS = 20
 REQUEST_TIMEOUT_SECONDS = 600
 
 
-def betweenness(adjacency: dict[int, set[int]]) -> dict[int, float]:
+N = TypeVar("N", bound=Hashable)
+
+
+def betweenness(adjacency: dict[N, set[N]]) -> dict[N, float]:
     """Betweenness centrality of an undirected, unweighted graph (Brandes 2001), each pair of ends counted once."""
-    score: dict[int, float] = dict.fromkeys(adjacency, 0.0)
+    score: dict[N, float] = dict.fromkeys(adjacency, 0.0)
     for source in adjacency:
-        stack: list[int] = []
-        predecessors: dict[int, list[int]] = defaultdict(list)
-        paths: dict[int, int] = dict.fromkeys(adjacency, 0)
+        stack: list[N] = []
+        predecessors: dict[N, list[N]] = defaultdict(list)
+        paths: dict[N, int] = dict.fromkeys(adjacency, 0)
         paths[source] = 1
-        distance: dict[int, int] = {source: 0}
+        distance: dict[N, int] = {source: 0}
         queue = deque([source])
         while queue:
             v = queue.popleft()
@@ -59,7 +63,7 @@ def betweenness(adjacency: dict[int, set[int]]) -> dict[int, float]:
                 if distance[w] == distance[v] + 1:
                     paths[w] += paths[v]
                     predecessors[w].append(v)
-        dependency: dict[int, float] = dict.fromkeys(adjacency, 0.0)
+        dependency: dict[N, float] = dict.fromkeys(adjacency, 0.0)
         while stack:
             w = stack.pop()
             for v in predecessors[w]:
