@@ -55,10 +55,16 @@ lint: install
 typecheck: install
 	DEBUG=1 $(VENV)/bin/mypy .
 
-# Builds its own throwaway database; see bench/run.py. Results: bench/results/latest.json.
+# Each script builds its own throwaway database (see bench/run.py) and prints its figures; results go to
+# bench/results/. What they measure and how to read them: docs/benchmarks.md.
 bench: install translations
 	DEBUG=1 $(PY) bench/run.py $(ARGS)
 	DEBUG=1 $(PY) bench/cases.py
+	DEBUG=1 $(PY) bench/dilemmas.py
+	DEBUG=1 $(PY) bench/dialogue.py
+	DEBUG=1 $(PY) bench/ecosystem_import.py
+	DEBUG=1 $(PY) bench/api.py
+	DEBUG=1 $(PY) bench/insights.py
 
 # Runs queued background work (email). Only useful when the app queues in the database too:
 # TASKS_BACKEND=django_tasks_db.DatabaseBackend make run   (and, in another terminal) make worker
