@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ecosystem",
     "insights",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("o/<slug:slug>/ecosystem/", include("ecosystem.urls")),
     path("o/<slug:slug>/insights/", include("insights.urls")),
     path("o/<slug:slug>/api-tokens/", include("api.token_urls")),
+    path("o/<slug:slug>/webhooks/", include("webhooks.urls")),
     path("api/v1/", include("api.urls")),
     # The framework's case playbooks, public like the rest of the shared language.
     *case_playbooks.public_urlpatterns,
