@@ -77,6 +77,9 @@ class Event(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", _("API token created")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
     IATI_IMPORTED = "iati_imported", _("IATI file imported into the ecosystem")
+    WEBHOOK_CREATED = "webhook_created", _("Webhook endpoint added")
+    WEBHOOK_CHANGED = "webhook_changed", _("Webhook endpoint turned on or off")
+    WEBHOOK_DELETED = "webhook_deleted", _("Webhook endpoint deleted")
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
