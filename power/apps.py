@@ -9,9 +9,9 @@ class PowerConfig(AppConfig):
         from django.utils.http import urlencode
         from django.utils.translation import gettext_lazy as _
 
+        from dialogue.access import can_facilitate
         from organisations import partnership_links
         from organisations.models import Partnership
-        from power.access import can_facilitate
 
         partnership_links.register(
             "power_session",

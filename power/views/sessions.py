@@ -17,19 +17,12 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from audit import models as audit
 from audit.models import Event
+from dialogue.access import can_facilitate, require_facilitator
 from dialogue.models import Session
 from organisations.access import get_membership
 from power import report as reporting
 from power import running
-from power.access import (
-    PowerAccess,
-    can_facilitate,
-    get_decision_for_user,
-    get_participant_for_user,
-    get_session_for_user,
-    require_facilitator,
-    visible_to,
-)
+from power.access import PowerAccess, get_decision_for_user, get_participant_for_user, get_session_for_user, visible_to
 from power.forms import ChangeForm, DecisionForm, MergeForm, SessionForm, StageForm, StartersForm
 from power.models import Change, Decision, Stage
 from power.qr import join_qr, join_url
