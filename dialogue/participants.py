@@ -16,10 +16,14 @@ power-awareness session's.
 """
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from accounts.models import TokenBucket
 from dialogue.models import OPEN_FOR, PARTICIPANT_LANGUAGES, Participant, Session, normalise_join_code, token_hash
@@ -29,6 +33,47 @@ COOKIE_PATH = "/join/"
 JOIN_ATTEMPTS = 1200
 JOIN_WINDOW = 600
 LANGUAGE_CODES = [code for code, _name in PARTICIPANT_LANGUAGES]
+
+
+# Where a join code leads, by the kind of session: every kind has its own participant pages (by URL
+# name, so this app imports none of the apps that build on it).
+ENTER = {Session.Kind.DILEMMA: "join:enter", Session.Kind.POWER: "power_join:enter"}
+
+
+def enter_url(session: Session) -> str:
+    """The path of the page where a participant enters `session` (for its kind)."""
+    return reverse(ENTER[Session.Kind(session.kind)], kwargs={"code": session.join_code})
+
+
+def language_of(request: HttpRequest, participant: Participant | None = None) -> str:
+    """The participant's language; before joining: ?lang=, else the browser's first one we have, else the site's."""
+    if participant is not None:
+        return participant.language
+    asked = request.GET.get("lang", "")
+    if asked in LANGUAGE_CODES:
+        return asked
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        short = code.split("-")[0].lower()
+        if short in LANGUAGE_CODES:
+            return short
+    default = settings.LANGUAGE_CODE[:2]
+    return default if default in LANGUAGE_CODES else "en"
+
+
+def participant_page(
+    request: HttpRequest, template: str, context: dict[str, Any], lang: str, *, poll_seconds: int, status: int = 200
+) -> HttpResponse:
+    """A participant's page in their language, never cached (it changes as the room moves on)."""
+    with translation.override(lang):
+        response = render(
+            request,
+            template,
+            {**context, "lang": lang, "languages": PARTICIPANT_LANGUAGES, "poll_seconds": poll_seconds},
+            status=status,
+        )
+    response["Content-Language"] = lang
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class TooManyAttempts(Exception):

@@ -13,20 +13,17 @@ seconds; when the facilitator moves to another dilemma, that request asks htmx t
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_POST
 
 from dialogue import running
 from dialogue.forms import JoinCodeForm, JoinForm, VoteForm
 from dialogue.models import (
-    PARTICIPANT_LANGUAGES,
     STEPS,
     Participant,
     Session,
@@ -36,46 +33,22 @@ from dialogue.models import (
     normalise_join_code,
 )
 from dialogue.participants import (
-    LANGUAGE_CODES,
+    ENTER,
     TooManyAttempts,
     find_session,
     join,
+    language_of,
     participant_by_code,
+    participant_page,
     set_cookie,
 )
 from samen.charts import bar_chart
 
 POLL_SECONDS = 3
-# Where a join code leads, by the kind of session: every kind has its own participant pages (by URL
-# name, so this app imports none of the apps that build on it).
-ENTER = {Session.Kind.DILEMMA: "join:enter", Session.Kind.POWER: "power_join:enter"}
-
-
-def _language(request: HttpRequest, participant: Participant | None = None) -> str:
-    if participant is not None:
-        return participant.language
-    asked = request.GET.get("lang", "")
-    if asked in LANGUAGE_CODES:
-        return asked
-    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
-        short = code.split("-")[0].lower()
-        if short in LANGUAGE_CODES:
-            return short
-    default = settings.LANGUAGE_CODE[:2]
-    return default if default in LANGUAGE_CODES else "en"
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], lang: str, status: int = 200) -> HttpResponse:
-    with translation.override(lang):
-        response = render(
-            request,
-            template,
-            {**context, "lang": lang, "languages": PARTICIPANT_LANGUAGES, "poll_seconds": POLL_SECONDS},
-            status=status,
-        )
-    response["Content-Language"] = lang
-    response["Cache-Control"] = "no-store"
-    return response
+    return participant_page(request, template, context, lang, poll_seconds=POLL_SECONDS, status=status)
 
 
 def _ended(request: HttpRequest, lang: str, *, participant: bool = False) -> HttpResponse:
@@ -91,7 +64,7 @@ def _busy(request: HttpRequest, lang: str) -> HttpResponse:
 
 def start(request: HttpRequest) -> HttpResponse:
     """The code form (GET, so it works from a bookmark or a typed address too)."""
-    lang = _language(request)
+    lang = language_of(request)
     form = JoinCodeForm(request.GET if "code" in request.GET else None)
     status = 200
     if form.is_bound and form.is_valid():
@@ -121,7 +94,7 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(ENTER[Session.Kind(participant.session.kind)], code=participant.session.join_code)
     if participant is not None and request.method == "GET" and "change" not in request.GET:
         return redirect("join:room", code=participant.session.join_code)
-    lang = _language(request, participant) if "lang" not in request.GET else _language(request)
+    lang = language_of(request, participant) if "lang" not in request.GET else language_of(request)
     if participant is not None:
         session: Session | None = participant.session
     else:

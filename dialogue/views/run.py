@@ -87,8 +87,8 @@ def control(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
             "removed_count": sum(1 for p in participants if p.is_removed),
             "records": list(session.records.select_related("item", "action", "dilemma")),
             "record_form": RecordForm(initial={"kind": Record.Kind.AGREEMENT, "item": item.code if item else None}),
-            "join_url": join_url(session.join_code),
-            "qr": join_qr(session.join_code, _("QR code to join the session")),
+            "join_url": join_url(session),
+            "qr": join_qr(session, _("QR code to join the session")),
             **live_context(session, item),
         },
     )
@@ -115,8 +115,8 @@ def screen(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
             "variation": variation,
             "prompt": running.STEP_PROMPTS[Step(item.step)] if item else "",
             "step_count": len(STEPS),
-            "join_url": join_url(session.join_code),
-            "qr": join_qr(session.join_code, _("QR code to join the session")),
+            "join_url": join_url(session),
+            "qr": join_qr(session, _("QR code to join the session")),
             **live_context(session, item),
         },
     )

@@ -14,18 +14,24 @@ form is never replaced while someone fills it in.
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_POST
 
-from dialogue.models import PARTICIPANT_LANGUAGES, Participant, Session
-from dialogue.participants import LANGUAGE_CODES, TooManyAttempts, find_session, join, participant_by_code, set_cookie
+from dialogue.models import Participant, Session
+from dialogue.participants import (
+    TooManyAttempts,
+    find_session,
+    join,
+    language_of,
+    participant_by_code,
+    participant_page,
+    set_cookie,
+)
 from power import running
 from power.forms import DecisionForm, JoinForm, ScoresForm
 from power.models import Affiliation, Change, Decision, Score, Stage, influence_labels
@@ -34,31 +40,8 @@ from power.results import gaps
 POLL_SECONDS = 4
 
 
-def _language(request: HttpRequest, participant: Participant | None = None) -> str:
-    if participant is not None:
-        return participant.language
-    asked = request.GET.get("lang", "")
-    if asked in LANGUAGE_CODES:
-        return asked
-    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
-        short = code.split("-")[0].lower()
-        if short in LANGUAGE_CODES:
-            return short
-    default = settings.LANGUAGE_CODE[:2]
-    return default if default in LANGUAGE_CODES else "en"
-
-
 def _page(request: HttpRequest, template: str, context: dict[str, Any], lang: str, status: int = 200) -> HttpResponse:
-    with translation.override(lang):
-        response = render(
-            request,
-            template,
-            {**context, "lang": lang, "languages": PARTICIPANT_LANGUAGES, "poll_seconds": POLL_SECONDS},
-            status=status,
-        )
-    response["Content-Language"] = lang
-    response["Cache-Control"] = "no-store"
-    return response
+    return participant_page(request, template, context, lang, poll_seconds=POLL_SECONDS, status=status)
 
 
 def _not_found(request: HttpRequest, lang: str) -> HttpResponse:
@@ -81,7 +64,7 @@ def enter(request: HttpRequest, code: str) -> HttpResponse:
         participant = None
     if participant is not None and request.method == "GET" and "change" not in request.GET:
         return redirect("power_join:room", code=participant.session.join_code)
-    lang = _language(request, participant) if "lang" not in request.GET else _language(request)
+    lang = language_of(request, participant) if "lang" not in request.GET else language_of(request)
     session: Session | None
     if participant is not None:
         session = participant.session

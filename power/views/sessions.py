@@ -19,13 +19,13 @@ from audit import models as audit
 from audit.models import Event
 from dialogue.access import can_facilitate, require_facilitator
 from dialogue.models import Session
+from dialogue.qr import join_qr, join_url
 from organisations.access import get_membership
 from power import report as reporting
 from power import running
 from power.access import PowerAccess, get_decision_for_user, get_participant_for_user, get_session_for_user, visible_to
 from power.forms import ChangeForm, DecisionForm, MergeForm, SessionForm, StageForm, StartersForm
 from power.models import Change, Decision, Stage
-from power.qr import join_qr, join_url
 from power.report import results_context, summary_context
 
 PAGE_SIZE = 25
@@ -122,7 +122,7 @@ def _session_page(request: HttpRequest, access: PowerAccess, status: int = 200, 
         **results_context(session),
     }
     if session.is_live:
-        context |= {"join_url": join_url(session.join_code), "qr": join_qr(session.join_code, _("QR code to join"))}
+        context |= {"join_url": join_url(session), "qr": join_qr(session, _("QR code to join"))}
     return render(request, "power/session.html", context, status=status)
 
 
