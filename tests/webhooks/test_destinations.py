@@ -105,3 +105,32 @@ def test_the_guard_runs_again_at_delivery_time(people, receiver, settings):
     outcome = attempt(delivery, delivery.next_attempt_at)
     assert outcome is not None and "not public (127.0.0.1)" in outcome.error
     assert receiver.received == []
+
+
+def test_the_delivery_connects_to_the_address_that_was_checked(people, receiver, monkeypatch):
+    """DNS rebinding: the name answers a harmless address to the check and another one afterwards; the
+    connection goes to the checked address all the same."""
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.1"])
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host == "receiver.test":
+            address = next(answers, "203.0.113.1")  # the second answer would lead nowhere
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    url = receiver.url.replace("127.0.0.1", "receiver.test")
+    endpoint = Endpoint.objects.create(organisation=people.org, url=url, events=["action.overdue"], secret="s")
+    delivery = Delivery.objects.create(
+        organisation=people.org,
+        endpoint=endpoint,
+        event_id=uuid.uuid4(),
+        event_type="ping",
+        payload={},
+        next_attempt_at=timezone.now(),
+    )
+    outcome = attempt(delivery, timezone.now())
+    assert outcome is not None and outcome.ok, outcome
+    [got] = receiver.received
+    assert got.headers["Host"].startswith("receiver.test:")
