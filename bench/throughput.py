@@ -20,7 +20,8 @@ or a timeout is an error and is reported loudly.
 
 The goal (issue 10) is a ratio of at least 0.5: a page serves at least half as many requests per
 second as the trivial view. Results go to bench/results/throughput.json. The server is stopped at
-the end, whatever happens (its whole process group). No test asserts on these numbers.
+the end, whatever happens (its whole process group). Figures and how to read them: docs/benchmarks.md.
+No test asserts on these numbers.
 """
 
 import argparse
