@@ -326,6 +326,9 @@ def _fill(view: MapView, graph: Subgraph) -> None:
     figure = _figure(graph, data["size"] or "partners")
     largest = max(figure.values(), default=0) or 1
     base = reverse("ecosystem_map:map", kwargs={"slug": view.organisation.slug})
+    # Each organisation's link centres the map on it and keeps the filters: the same query but the centre.
+    filters = view.form.query(org="", alliance="", goal_sector="", goal_country="")
+    rest = f"&{filters}" if filters else ""
     colour_by = data["colour"] or "hop"
     type_labels = dict(OrganisationType.choices)
     for node in graph.ordered():
@@ -347,7 +350,7 @@ def _fill(view: MapView, graph: Subgraph) -> None:
             integrity=integrity.get(pk),
             mine=pk in mine,
             blind_spot=pk in spots,
-            url=f"{base}?{view.form.query(org=codes[pk], alliance='', goal_sector='', goal_country='')}",
+            url=f"{base}?org={codes[pk]}{rest}",
         )
         item.colour = _colour(item, colour_by)
         view.nodes.append(item)
