@@ -59,6 +59,11 @@ def test_the_map_with_a_search_and_a_filter(transactional_db, english, browse):
     assert "Hulp" in table and "Gulu Youth" not in table
     browse.page.wait_for_selector("#ecosystem-map[data-ready=true] canvas")
 
+    # The network figures of the centre, computed by the worker (at once in tests), with their method.
+    browse.follow("main a:text('Network figures')")
+    assert "How these figures are made" in browse.text()
+    assert "Kampala Women" in browse.text()
+
 
 def test_the_table_fallback_without_javascript(transactional_db, english, open_browser):
     hulp, _ = build()
