@@ -65,6 +65,7 @@ bench: install translations
 	DEBUG=1 $(PY) bench/ecosystem_import.py
 	DEBUG=1 $(PY) bench/api.py
 	DEBUG=1 $(PY) bench/insights.py
+	DEBUG=1 $(PY) bench/throughput.py
 
 # Runs queued background work (email). Only useful when the app queues in the database too:
 # TASKS_BACKEND=django_tasks_db.DatabaseBackend make run   (and, in another terminal) make worker
