@@ -131,10 +131,12 @@ def blind_spots(viewer: Organisation, cap: int = BLIND_SPOT_CAP) -> tuple[list[I
     partner_nodes = set(nodes_of(partners).values_list("pk", flat=True))
     if not partner_nodes:
         return [], False
-    second: set[int] = set()
-    for source, target in Relation.objects.touching(partner_nodes).values_list("source_id", "target_id").distinct():
-        second.update((source, target))
-    second -= partner_nodes | mine
+    # Each direction read up to the cap in the database: a partner that is a hub has thousands of relations.
+    known = partner_nodes | mine
+    outgoing = Relation.objects.filter(source_id__in=partner_nodes).exclude(target_id__in=known)
+    incoming = Relation.objects.filter(target_id__in=partner_nodes).exclude(source_id__in=known)
+    second = set(outgoing.values_list("target_id", flat=True).distinct().order_by("target_id")[: cap + 1])
+    second |= set(incoming.values_list("source_id", flat=True).distinct().order_by("source_id")[: cap + 1])
     capped = len(second) > cap
     candidates = list(ImportedOrganisation.objects.filter(pk__in=sorted(second)[:cap]).order_by("name", "pk"))
     links = samen_links(candidates)

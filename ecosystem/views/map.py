@@ -18,7 +18,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -551,7 +551,9 @@ def figures(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = membership.organisation
     form = MapForm(request.GET)
     if not form.is_valid():
-        raise Http404
+        return HttpResponseBadRequest(
+            _("Choose an organisation or an alliance from the map."), content_type="text/plain; charset=utf-8"
+        )
     alliance = get_alliance(membership, form.cleaned_data["alliance"]) if form.cleaned_data["alliance"] else None
     subject: ImportedOrganisation | None = None
     if alliance is None:

@@ -177,3 +177,8 @@ def test_the_figures_page_without_an_organisation_in_the_data(people, english):
     response = people.client("member").get(figures_url())
     assert response.status_code == 200
     assert "not in the imported IATI data" in response.content.decode()
+
+
+def test_the_figures_page_refuses_a_bad_code(people):
+    assert people.client("member").get(figures_url(org="not-a-code")).status_code == 400
+    assert people.client("member").get(figures_url(org="00000000-0000-0000-0000-000000000000")).status_code == 404
