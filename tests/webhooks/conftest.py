@@ -40,6 +40,11 @@ class Receiver:
     redirect_to: str = ""
 
 
+@pytest.fixture(autouse=True)
+def _in_english(english):
+    """These tests read the English text (of forms and of delivery errors)."""
+
+
 @pytest.fixture
 def receiver(settings) -> Iterator[Receiver]:
     """A local receiver that answers every POST with `receiver.status`; allowed by WEBHOOKS_ALLOW_PRIVATE."""

@@ -7,11 +7,13 @@ from datetime import timedelta
 
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from tests.webhooks.conftest import verify
 from webhooks.delivery import attempt, claim, deliver_due, next_attempt, retry_now, signature
 from webhooks.events import send_test
 from webhooks.models import Delivery, Endpoint
+from webhooks.tasks import deliver
 
 
 def endpoint_for(people, url: str, events: list[str] | None = None) -> Endpoint:
@@ -143,3 +145,19 @@ def test_the_command_sends_due_deliveries(people, receiver, capsys):
     assert len(receiver.received) == 1
     call_command("deliver_webhooks")
     assert len(receiver.received) == 1
+
+
+def test_the_worker_queues_the_retry_for_when_it_is_due(people, receiver, settings):
+    """With a backend that can wait (the database backend in production), a failed attempt queues the next
+    one with run_after; the dummy backend stands in for it and records what was queued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    # (django_tasks rebuilds its backends when the setting changes.)
+    receiver.status = 503
+    delivery = pending(endpoint_for(people, receiver.url))
+    assert default_task_backend.supports_defer
+    assert deliver.call(str(delivery.code)) == "pending"
+    delivery.refresh_from_db()
+    [queued] = default_task_backend.results  # type: ignore[attr-defined]
+    assert queued.args == [str(delivery.code)]
+    assert queued.task.run_after == delivery.next_attempt_at
+    assert delivery.attempts == 1 and delivery.last_status_code == 503
