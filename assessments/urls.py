@@ -8,6 +8,7 @@ app_name = "assessments"
 
 urlpatterns = [
     path("", workflow.assessments, name="assessments"),
+    path("csv/", exports.assessments_csv, name="assessments_csv"),
     path("new/", workflow.assessment_request, name="assessment_request"),
     path("<uuid:code>/", workflow.assessment, name="assessment"),
     path("<uuid:code>/answer/", workflow.assessment_answer, name="assessment_answer"),

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from assessments.access import get_assessment_for_user
 from assessments.models import Assessment
 from assessments.report import Row, build_report
+from assessments.views.workflow import filtered_assessments
 from audit.models import Event, record
-from samen.csv_export import BOM, safe_cell
+from organisations.access import get_membership
+from samen.csv_export import BOM, csv_response, filename, safe_cell
 
 
 def _record_export(request: HttpRequest, slug: str, assessment: Assessment, kind: str) -> None:
@@ -99,3 +101,40 @@ def assessment_pdf(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(assessment, "pdf")}"'
     return response
+
+
+@login_required
+def assessments_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The assessments list as CSV: every assessment the page would show with its filters, not one page."""
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    _filters, found, _filtered = filtered_assessments(request, organisation)
+    rows = [
+        [
+            a.organisation.name,
+            f"{a.library.name} {a.library.version}",
+            a.requester.name if a.requester else _("self-assessment"),
+            a.get_status_display(),
+            a.valid_until,
+            _("yes") if a.organisation_id != organisation.pk and a.requester_id != organisation.pk else _("no"),
+            a.created_at.date(),
+        ]
+        for a in found
+    ]
+    record(
+        Event.EXPORT,
+        actor=request.user.email,  # type: ignore[union-attr]
+        organisation=organisation.slug,
+        target="assessments",
+        detail={"format": "csv", "rows": len(rows)},
+    )
+    header = [
+        _("Organisation assessed"),
+        _("Questionnaire"),
+        _("Asked by"),
+        _("Status"),
+        _("Valid until"),
+        _("Shared with you"),
+        _("Created on"),
+    ]
+    return csv_response(filename(organisation.slug, "assessments"), header, rows)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,6 +50,25 @@ class ListFilterForm(forms.Form):
 def assessments(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     organisation = membership.organisation
+    filters, found, filtered = filtered_assessments(request, organisation)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessments/assessments.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "filters": filters,
+            "filtered": filtered,
+            "page_obj": page,
+        },
+    )
+
+
+def filtered_assessments(
+    request: HttpRequest, organisation: Organisation
+) -> tuple[ListFilterForm, QuerySet[Assessment], bool]:
+    """The assessments list with the page's filters: shared by the page and its CSV download."""
     filters = ListFilterForm(request.GET)
     found = Assessment.objects.visible_to(organisation)
     filtered = False
@@ -66,18 +86,7 @@ def assessments(request: HttpRequest, slug: str) -> HttpResponse:
             found = found.filter(organisation__name__icontains=q) | found.filter(requester__name__icontains=q)
         filtered = bool(show or status or q)
     found = found.select_related("library", "organisation", "requester").order_by("-created_at")
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "assessments/assessments.html",
-        {
-            "organisation": organisation,
-            "membership": membership,
-            "filters": filters,
-            "filtered": filtered,
-            "page_obj": page,
-        },
-    )
+    return filters, found, filtered
 
 
 @login_required

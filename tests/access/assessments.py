@@ -125,6 +125,7 @@ def share_data(world) -> dict[str, object]:
 
 ROWS = [
     Row("assessments:assessments", org_page(), kwargs=lambda w: {"slug": w.org.slug}, query="?show=of_us&status=final"),
+    Row("assessments:assessments_csv", org_page(), kwargs=lambda w: {"slug": w.org.slug}, query="?show=of_us"),
     Row("assessments:assessment_request", MANAGERS, kwargs=lambda w: {"slug": w.org.slug}),
     Row(
         "assessments:assessment_request",
