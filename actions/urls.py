@@ -7,6 +7,7 @@ app_name = "actions"
 # Mounted at o/<slug:slug>/plans/: every view receives the organisation's slug.
 urlpatterns = [
     path("", views.plans, name="plans"),
+    path("csv/", views.plans_csv, name="plans_csv"),
     path("new/", views.plan_add, name="plan_add"),
     path("<uuid:code>/", views.plan, name="plan"),
     path("<uuid:code>/actions/new/", views.action_add, name="action_add"),

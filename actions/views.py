@@ -19,6 +19,8 @@ from actions.models import Action, ActionEvent, ActionPlan
 from audit.models import Event, record
 from organisations.access import get_membership, require_manager
 from organisations.models import Membership
+from samen.csv_export import csv_response
+from samen.csv_export import filename as csv_filename
 
 PLANS_PAGE_SIZE = 25
 ACTIONS_PAGE_SIZE = 50
@@ -45,6 +47,52 @@ def plans(request: HttpRequest, slug: str) -> HttpResponse:
         "actions/plans.html",
         {"organisation": organisation, "membership": membership, "page_obj": page},
     )
+
+
+@login_required
+def plans_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every plan of the list (not one page) as CSV, with the progress the page shows."""
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    plans = (
+        ActionPlan.objects.for_organisation(organisation)
+        .with_progress()
+        .select_related("organisation", "partner")
+        .order_by("-created_at")
+    )
+    rows = []
+    for plan in plans:
+        other = plan.partner if plan.organisation_id == organisation.pk else plan.organisation
+        rows.append(
+            [
+                plan.title,
+                plan.get_source_kind_display(),
+                plan.created_at.date(),
+                other.name if other else _("Only us"),
+                plan.done_count,  # type: ignore[attr-defined]
+                plan.total_count - plan.dropped_count,  # type: ignore[attr-defined]
+                plan.dropped_count,  # type: ignore[attr-defined]
+                plan.overdue_count,  # type: ignore[attr-defined]
+            ]
+        )
+    record(
+        Event.EXPORT,
+        actor=request.user.email,  # type: ignore[union-attr]
+        organisation=organisation.slug,
+        target="action plans",
+        detail={"format": "csv", "rows": len(rows)},
+    )
+    header = [
+        _("Plan"),
+        _("Source"),
+        _("Started on"),
+        _("Shared with"),
+        _("Actions done"),
+        _("Actions to count"),
+        _("Actions dropped"),
+        _("Actions overdue"),
+    ]
+    return csv_response(csv_filename(organisation.slug, "action-plans"), header, rows)
 
 
 @login_required

@@ -45,6 +45,7 @@ def action_form(world):
 
 ROWS = [
     Row("actions:plans", org_page(), kwargs=slug),
+    Row("actions:plans_csv", org_page(), kwargs=slug),
     Row("actions:plan_add", MANAGERS, kwargs=slug),
     Row("actions:plan_add", MANAGERS_POST, kwargs=slug, method="post", data=lambda w: {"title": "By hand"}),
     Row("actions:plan", org_page(), kwargs=plan, query="?status=open&overdue=on"),
