@@ -7,6 +7,7 @@ app_name = "health"
 # Mounted at o/<slug:slug>/health/: every view receives the organisation's slug.
 urlpatterns = [
     path("", views.checks, name="checks"),
+    path("csv/", views.checks_csv, name="checks_csv"),
     path("new/", views.check_new, name="check_new"),
     path("<uuid:code>/", views.check, name="check"),
     path("<uuid:code>/rounds/new/", views.round_new, name="round_new"),

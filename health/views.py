@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan
+from audit.models import Event, record
 from health.access import get_participant, get_round_for_user, get_schedule_for_user, require
 from health.charts import trend_chart
 from health.forms import ActionForm, AnswerForm, InviteForm, ReviewForm, RoundForm, ScheduleForm, participant_choices
@@ -23,6 +24,7 @@ from health.models import MIN_RESPONDENTS, Answered, Participant, Rating, Round,
 from health.results import round_results, trend
 from organisations.access import get_membership, require_manager
 from organisations.models import Membership, Organisation
+from samen.csv_export import csv_response, filename
 
 PAGE_SIZE = 25
 # The kind under which a check's actions plan is kept in the shared actieplan.
@@ -33,7 +35,17 @@ PLAN_SOURCE = "health_check"
 def checks(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     organisation = membership.organisation
-    found = (
+    page = Paginator(_listed_checks(organisation), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "health/checks.html",
+        {"organisation": organisation, "membership": membership, "page_obj": page, "today": timezone.localdate()},
+    )
+
+
+def _listed_checks(organisation: Organisation) -> "QuerySet[Schedule]":
+    """The checks list, shared by the page and its CSV download."""
+    return (
         Schedule.objects.visible_to(organisation)
         .select_related("partnership__organisation", "partnership__partner", "alliance")
         .annotate(
@@ -42,12 +54,43 @@ def checks(request: HttpRequest, slug: str) -> HttpResponse:
         )
         .order_by("next_due_on", "title", "pk")
     )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "health/checks.html",
-        {"organisation": organisation, "membership": membership, "page_obj": page, "today": timezone.localdate()},
+
+
+@login_required
+def checks_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every check of the list (not one page) as CSV."""
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    today = timezone.localdate()
+    rows = [
+        [
+            schedule.title,
+            schedule.get_kind_display(),
+            schedule.subject_name,
+            schedule.round_count,  # type: ignore[attr-defined]
+            _("yes") if schedule.open_count else _("no"),  # type: ignore[attr-defined]
+            schedule.next_due_on,
+            _("yes") if schedule.next_due_on <= today and not schedule.open_count else _("no"),  # type: ignore[attr-defined]
+        ]
+        for schedule in _listed_checks(organisation)
+    ]
+    record(
+        Event.EXPORT,
+        actor=request.user.email,  # type: ignore[union-attr]
+        organisation=organisation.slug,
+        target="health checks",
+        detail={"format": "csv", "rows": len(rows)},
     )
+    header = [
+        _("Check"),
+        _("Kind"),
+        _("Partnership or alliance"),
+        _("Rounds"),
+        _("A round is open"),
+        _("Next round due"),
+        _("Due"),
+    ]
+    return csv_response(filename(organisation.slug, "health-checks"), header, rows)
 
 
 @login_required

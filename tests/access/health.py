@@ -77,6 +77,7 @@ def all_green(world):
 
 ROWS = [
     Row("health:checks", org_page(), kwargs=slug),
+    Row("health:checks_csv", org_page(), kwargs=slug),
     Row("health:check_new", MANAGERS, kwargs=slug),
     Row(
         "health:check_new",
