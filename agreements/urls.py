@@ -7,6 +7,7 @@ app_name = "agreements"
 # Mounted at o/<slug:slug>/agreements/: every view receives the organisation's slug.
 urlpatterns = [
     path("", views.agreements, name="agreements"),
+    path("csv/", views.agreements_csv, name="agreements_csv"),
     path("new/", views.agreement_new, name="agreement_new"),
     path("partnership/<uuid:code>/", views.partnership_agreements, name="partnership_agreements"),
     path("<uuid:code>/", views.agreement, name="agreement"),

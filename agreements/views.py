@@ -23,6 +23,7 @@ from agreements.models import Agreement, ClauseSet
 from audit.models import Event, record
 from organisations.access import get_alliance, get_membership, get_partnership, require_manager
 from organisations.models import Alliance, Membership, Organisation, Partnership
+from samen.csv_export import csv_response, filename
 
 # The clause set new agreements are made from (framework/content/agreements/).
 CLAUSE_SET = "partnership-integrity"
@@ -99,10 +100,7 @@ def agreements(request: HttpRequest, slug: str) -> HttpResponse:
     """Agreements this organisation made or is a party to; `?due=1` keeps those due for review."""
     membership = get_membership(request, slug)
     organisation = membership.organisation
-    found = Agreement.objects.visible_to(organisation).select_related("organisation", "clause_set")
-    due_only = request.GET.get("due") == "1"
-    if due_only:
-        found = found.due_for_review().order_by("review_on", "-created_at")
+    found, due_only = _listed(request, organisation)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -115,6 +113,55 @@ def agreements(request: HttpRequest, slug: str) -> HttpResponse:
             "due_only": due_only,
         },
     )
+
+
+def _listed(request: HttpRequest, organisation: Organisation) -> tuple[Any, bool]:
+    """The agreements list and whether `?due=1` keeps only those due: shared by the page and its CSV."""
+    found = Agreement.objects.visible_to(organisation).select_related("organisation", "clause_set")
+    due_only = request.GET.get("due") == "1"
+    if due_only:
+        found = found.due_for_review().order_by("review_on", "-created_at")
+    return found, due_only
+
+
+@login_required
+def agreements_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every agreement of the list (with its `?due=1` filter, not one page) as CSV."""
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    found, _due_only = _listed(request, organisation)
+    states = {"overdue": _("Review overdue"), "due": _("Review due soon"), "": ""}
+    rows = [
+        [
+            agreement.title,
+            _("Alliance") if agreement.alliance_id else _("Partnership"),
+            agreement.get_language_display(),
+            agreement.created_at.date(),
+            _("Us") if agreement.organisation_id == organisation.pk else agreement.organisation.name,
+            agreement.signed_on,
+            agreement.review_on,
+            states[state],
+        ]
+        for agreement, state in _rows(found)
+    ]
+    record(
+        Event.EXPORT,
+        actor=request.user.email,  # type: ignore[union-attr]
+        organisation=organisation.slug,
+        target="agreements",
+        detail={"format": "csv", "rows": len(rows)},
+    )
+    header = [
+        _("Agreement"),
+        _("For"),
+        _("Language"),
+        _("Drawn up on"),
+        _("Drawn up by"),
+        _("Signed on"),
+        _("Review on"),
+        _("Review"),
+    ]
+    return csv_response(filename(organisation.slug, "agreements"), header, rows)
 
 
 def _choose(request: HttpRequest, membership: Membership, clause_set: ClauseSet | None) -> HttpResponse:

@@ -91,6 +91,7 @@ def new_agreement(world):
 
 ROWS = [
     Row("agreements:agreements", org_page(), kwargs=slug, query="?due=1"),
+    Row("agreements:agreements_csv", org_page(), kwargs=slug, query="?due=1"),
     Row("agreements:agreement_new", MANAGERS, kwargs=slug),
     Row("agreements:agreement_new", MANAGERS_POST, kwargs=slug, method="post", data=new_agreement),
     Row("agreements:agreement", org_page(), kwargs=agreement),
