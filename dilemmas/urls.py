@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from dilemmas.views import library, sharing, writing
+from dilemmas.views import exports, library, sharing, writing
 
 app_name = "dilemmas"
 
 urlpatterns = [
     path("", library.library, name="library"),
+    path("csv/", exports.library_csv, name="library_csv"),
     path("ours/", library.ours, name="ours"),
+    path("ours/csv/", exports.ours_csv, name="ours_csv"),
     path("new/", writing.dilemma_form, name="new"),
     path("<uuid:code>/", library.dilemma, name="dilemma"),
     path("<uuid:code>/edit/", writing.dilemma_form, name="edit"),

@@ -146,6 +146,8 @@ ROWS = [
     Row("dilemmas:library", org_page(), kwargs=slug),
     Row("dilemmas:library", org_page(), kwargs=slug, query="?q=cousin&context=local-partner&tag=fraud", note="search"),
     Row("dilemmas:ours", org_page(), kwargs=slug),
+    Row("dilemmas:library_csv", org_page(), kwargs=slug, query="?q=cousin&context=local-partner&tag=fraud"),
+    Row("dilemmas:ours_csv", org_page(), kwargs=slug),
     Row("dilemmas:new", WRITERS, kwargs=slug),
     Row("dilemmas:new", WRITERS_POST, kwargs=slug, method="post", data=lambda w: NEW_DILEMMA),
     Row("dilemmas:dilemma", org_page(), kwargs=code_of(published)),

@@ -1,0 +1,100 @@
+"""CSV downloads of the library (with its search and filters) and of the organisation's published dilemmas.
+
+The same access as the pages: every member reads both. Each download holds what its page lists, every
+row rather than one page, and is audited like the other list downloads.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from audit.models import Event, record
+from dilemmas.forms import LibraryFilterForm
+from dilemmas.models import Dilemma, Status
+from dilemmas.search import search
+from dilemmas.views.library import _listing
+from organisations.access import get_membership
+from organisations.models import Consent, Organisation
+from samen.csv_export import csv_response, filename
+
+
+def _record_export(request: HttpRequest, organisation: Organisation, what: str, rows: int) -> None:
+    record(
+        Event.EXPORT,
+        actor=request.user.email,  # type: ignore[union-attr]
+        organisation=organisation.slug,
+        target=what,
+        detail={"format": "csv", "rows": rows},
+    )
+
+
+def _source(dilemma: Dilemma, viewer: Organisation) -> str:
+    if dilemma.is_framework:
+        return _("Samen starter library")
+    if dilemma.organisation_id == viewer.pk:
+        return viewer.name
+    return _("Shared by %(name)s") % {"name": dilemma.organisation.name}  # type: ignore[union-attr]
+
+
+@login_required
+def library_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The library as the page finds it: the same search words and filters, best match first."""
+    membership = get_membership(request, slug)
+    viewer = membership.organisation
+    wanted = LibraryFilterForm(request.GET).filters()
+    found = Dilemma.objects.visible_to(viewer).with_topic(wanted["tag"]).in_language(wanted["language"])
+    if wanted["context"]:
+        found = found.filter(context=wanted["context"])
+    rows = [
+        [
+            d.title,
+            d.question,
+            d.get_context_display(),
+            _source(d, viewer),
+            d.get_languages_display(),
+            ", ".join(str(tag.name) for tag in d.tags),
+            d.published_at.date() if d.published_at else None,
+        ]
+        for d in search(_listing(found), wanted["q"])
+    ]
+    _record_export(request, viewer, "dilemma library", len(rows))
+    header = [
+        _("Dilemma"),
+        _("Question"),
+        _("Where it arises"),
+        _("Source"),
+        _("Languages"),
+        _("Topics"),
+        _("Published"),
+    ]
+    return csv_response(filename(viewer.slug, "dilemmas"), header, rows)
+
+
+@login_required
+def ours_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's published dilemmas, the table of "Dilemmas of …" (drafts stay with their authors)."""
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    published = list(
+        _listing(Dilemma.objects.filter(organisation=organisation, status=Status.PUBLISHED)).order_by(
+            "-published_at", "pk"
+        )
+    )
+    shared = set(
+        Consent.objects.active()
+        .filter(organisation=organisation, subject__in=[d.subject for d in published])
+        .values_list("subject", flat=True)
+    )
+    rows = [
+        [
+            d.title,
+            d.get_context_display(),
+            d.published_at.date() if d.published_at else None,
+            _("yes") if d.subject in shared else _("no"),
+            d.get_sector_status_display() if d.subject in shared and d.sector_status else "",
+        ]
+        for d in published
+    ]
+    _record_export(request, organisation, "dilemmas of the organisation", len(rows))
+    header = [_("Dilemma"), _("Where it arises"), _("Published"), _("Shared"), _("Sector review")]
+    return csv_response(filename(organisation.slug, "our-dilemmas"), header, rows)
