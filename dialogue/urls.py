@@ -8,6 +8,7 @@ app_name = "dialogue"
 
 urlpatterns = [
     path("", sessions.sessions, name="sessions"),
+    path("csv/", sessions.sessions_csv, name="sessions_csv"),
     path("new/", sessions.new, name="new"),
     path("<uuid:code>/", sessions.compose, name="compose"),
     path("<uuid:code>/dilemmas/", sessions.add_item, name="add_item"),

@@ -5,12 +5,13 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import Event, record
 from dialogue import running
 from dialogue.access import can_facilitate, get_session_for_user, require_facilitator, sessions_for, user_of
 from dialogue.forms import AddDilemmaForm, FindDilemmaForm, MoveForm, SessionForm
@@ -18,6 +19,8 @@ from dialogue.models import Session, SessionItem
 from dilemmas.models import Dilemma
 from dilemmas.search import search
 from organisations.access import get_membership
+from organisations.models import Membership
+from samen.csv_export import csv_response, filename
 
 PER_PAGE = 20
 FOUND = 10
@@ -26,13 +29,7 @@ FOUND = 10
 @login_required
 def sessions(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
-    found = (
-        Session.objects.filter(sessions_for(membership), kind=Session.Kind.DILEMMA)
-        .select_related("organisation", "facilitator")
-        .annotate(item_count=Count("items", distinct=True), participant_count=Count("participants", distinct=True))
-        .order_by("-created_at", "-pk")
-    )
-    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(_listed(membership), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "dialogue/sessions.html",
@@ -43,6 +40,52 @@ def sessions(request: HttpRequest, slug: str) -> HttpResponse:
             "can_facilitate": can_facilitate(membership),
         },
     )
+
+
+def _listed(membership: Membership) -> "QuerySet[Session]":
+    """The sessions list, shared by the page and its CSV download."""
+    return (
+        Session.objects.filter(sessions_for(membership), kind=Session.Kind.DILEMMA)
+        .select_related("organisation", "facilitator")
+        .annotate(item_count=Count("items", distinct=True), participant_count=Count("participants", distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+
+
+@login_required
+def sessions_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every session of the list (not one page) as CSV: the columns of the page, no votes or records."""
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    rows = [
+        [
+            session.title,
+            session.created_at.date(),
+            session.facilitator.display_name if session.facilitator else "",
+            session.organisation.name,
+            _("Expired") if session.has_expired() else session.get_status_display(),
+            session.item_count,  # type: ignore[attr-defined]
+            session.participant_count,  # type: ignore[attr-defined]
+        ]
+        for session in _listed(membership)
+    ]
+    record(
+        Event.EXPORT,
+        actor=request.user.email,  # type: ignore[union-attr]
+        organisation=organisation.slug,
+        target="dilemma sessions",
+        detail={"format": "csv", "rows": len(rows)},
+    )
+    header = [
+        _("Session"),
+        _("Prepared on"),
+        _("Facilitator"),
+        _("Organisation"),
+        _("Status"),
+        _("Dilemmas"),
+        _("Participants"),
+    ]
+    return csv_response(filename(organisation.slug, "dilemma-sessions"), header, rows)
 
 
 @login_required

@@ -109,6 +109,7 @@ NEW_SESSION = {"title": "Gifts and hospitality", "mode": "group"}
 
 ROWS = [
     Row("dialogue:sessions", org_page(), kwargs=slug),
+    Row("dialogue:sessions_csv", org_page(), kwargs=slug),
     Row("dialogue:new", FACILITATORS, kwargs=slug),
     Row("dialogue:new", FACILITATORS_POST, kwargs=slug, method="post", data=lambda w: NEW_SESSION),
     Row("dialogue:compose", FACILITATORS, kwargs=code_of(draft_session)),
