@@ -8,6 +8,7 @@ app_name = "power"
 
 urlpatterns = [
     path("", sessions.sessions, name="sessions"),
+    path("csv/", sessions.sessions_csv, name="sessions_csv"),
     path("new/", sessions.session_new, name="session_new"),
     path("<uuid:code>/", sessions.session, name="session"),
     path("<uuid:code>/results/", sessions.results, name="results"),

@@ -18,15 +18,17 @@ from accounts.models import User
 from audit import models as audit
 from audit.models import Event
 from dialogue.access import can_facilitate, require_facilitator
-from dialogue.models import Session
+from dialogue.models import Session, SessionQuerySet
 from dialogue.qr import join_qr, join_url
 from organisations.access import get_membership
+from organisations.models import Organisation
 from power import report as reporting
 from power import running
 from power.access import PowerAccess, get_decision_for_user, get_participant_for_user, get_session_for_user, visible_to
 from power.forms import ChangeForm, DecisionForm, MergeForm, SessionForm, StageForm, StartersForm
 from power.models import Change, Decision, Stage
 from power.report import results_context, summary_context
+from samen.csv_export import csv_response, filename
 
 PAGE_SIZE = 25
 
@@ -40,12 +42,7 @@ def _user(request: HttpRequest) -> User:
 def sessions(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     organisation = membership.organisation
-    found = (
-        visible_to(organisation)
-        .select_related("organisation", "partnership__organisation", "partnership__partner")
-        .order_by("-created_at", "-pk")
-    )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_listed(organisation), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "power/sessions.html",
@@ -56,6 +53,41 @@ def sessions(request: HttpRequest, slug: str) -> HttpResponse:
             "can_facilitate": can_facilitate(membership),
         },
     )
+
+
+def _listed(organisation: Organisation) -> SessionQuerySet:
+    """The sessions list, shared by the page and its CSV download."""
+    return (
+        visible_to(organisation)
+        .select_related("organisation", "partnership__organisation", "partnership__partner")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@login_required
+def sessions_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every session of the list (not one page) as CSV: the columns of the page, no scores or decisions."""
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    rows = [
+        [
+            each.title,
+            f"{each.partnership.organisation.name} — {each.partnership.partner.name}" if each.partnership else "",
+            each.get_status_display(),
+            each.created_at.date(),
+            each.organisation.name,
+        ]
+        for each in _listed(organisation)
+    ]
+    audit.record(
+        Event.EXPORT,
+        actor=request.user.email,  # type: ignore[union-attr]
+        organisation=organisation.slug,
+        target="power-awareness sessions",
+        detail={"format": "csv", "rows": len(rows)},
+    )
+    header = [_("Session"), _("Partnership"), _("Status"), _("Prepared on"), _("Prepared by")]
+    return csv_response(filename(organisation.slug, "power-awareness-sessions"), header, rows)
 
 
 @login_required

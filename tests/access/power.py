@@ -81,6 +81,7 @@ def joining(world):
 
 ROWS = [
     Row("power:sessions", org_page(), kwargs=slug),
+    Row("power:sessions_csv", org_page(), kwargs=slug),
     Row("power:session_new", FACILITATORS, kwargs=slug),
     Row(
         "power:session_new",
