@@ -235,6 +235,9 @@ ASSESSMENT_REMINDER_DAYS = envint("ASSESSMENT_REMINDER_DAYS", 60)
 # The REST API: requests per minute per token (a token bucket in the token's row).
 API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 120)
 
+# Webhooks may go to private or loopback addresses and plain http (development only; DEBUG allows it too).
+WEBHOOKS_ALLOW_PRIVATE = envbool("WEBHOOKS_ALLOW_PRIVATE", False)
+
 # The ecosystem: the largest IATI file an admin may upload (refused before it is read).
 IATI_UPLOAD_MAX_BYTES = envint("IATI_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 
