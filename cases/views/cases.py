@@ -83,6 +83,32 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
     """The cases I am assigned to, newest first, with what is due next."""
     membership = get_membership(request, slug)
     organisation = membership.organisation
+    filters, filtered, found = listed_cases(request, organisation)
+    now = timezone.now()
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = case_rows(list(page.object_list), _user(request), now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/cases.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "filters": filters,
+            "filtered": filtered,
+            "page_obj": page,
+            "rows": rows,
+            "now": now,
+            "query": query.urlencode(),
+            "can_register": can_handle_cases(membership),
+            "can_read_account": membership.role in ACCOUNT_ROLES,
+        },
+    )
+
+
+def listed_cases(request: HttpRequest, organisation: Organisation) -> tuple[CaseFilterForm, bool, Any]:
+    """The cases of the list with its filters (the person's own, never content): the page and its CSV."""
     found = Case.objects.for_person(_user(request), organisation).select_related("category")
     filters = CaseFilterForm(request.GET)
     filtered = False
@@ -104,23 +130,26 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
     if filters.is_valid() and filters.cleaned_data["state"] == "overdue":
         overdue = CaseStep.objects.filter(done_at__isnull=True, due_at__lt=now).values("case")
         found = found.filter(pk__in=overdue)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    page_cases = list(page.object_list)
-    # What is due next, from the stored deadlines of the page's open steps (one query, a few columns).
+    return filters, filtered, found
+
+
+def case_rows(cases: list[Case], user: User, now: datetime) -> list[dict[str, Any]]:
+    """Each case with what is due next, its overdue steps and the person's roles in it."""
+    # What is due next, from the stored deadlines of the open steps (one query, a few columns).
     due_steps: dict[int, list[CaseStep]] = {}
     for step in (
-        CaseStep.objects.filter(case__in=[c.pk for c in page_cases], done_at__isnull=True, due_at__isnull=False)
+        CaseStep.objects.filter(case__in=[c.pk for c in cases], done_at__isnull=True, due_at__isnull=False)
         .only("case_id", "due_at", "title_nl", "title_en")
         .order_by("due_at", "order")
     ):
         due_steps.setdefault(step.case_id, []).append(step)
     my_roles: dict[int, list[str]] = {}
-    for case_id, role in Assignment.objects.filter(
-        case__in=[c.pk for c in page_cases], user=_user(request)
-    ).values_list("case_id", "role"):
+    for case_id, role in Assignment.objects.filter(case__in=[c.pk for c in cases], user=user).values_list(
+        "case_id", "role"
+    ):
         my_roles.setdefault(case_id, []).append(str(CaseRole(role).label))
     rows = []
-    for case in page_cases:
+    for case in cases:
         upcoming = due_steps.get(case.pk, [])
         rows.append(
             {
@@ -130,24 +159,7 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
                 "roles": my_roles.get(case.pk, []),
             }
         )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "cases/cases.html",
-        {
-            "organisation": organisation,
-            "membership": membership,
-            "filters": filters,
-            "filtered": filtered,
-            "page_obj": page,
-            "rows": rows,
-            "now": now,
-            "query": query.urlencode(),
-            "can_register": can_handle_cases(membership),
-            "can_read_account": membership.role in ACCOUNT_ROLES,
-        },
-    )
+    return rows
 
 
 # ---- registering -----------------------------------------------------------------------------------------------

@@ -88,6 +88,7 @@ def admin_decision_maker(world):
 
 ROWS = [
     Row("cases:cases", org_page(), kwargs=slug),
+    Row("cases:cases_csv", org_page(), kwargs=slug, query="?state=open"),
     Row("cases:case_new", HANDLERS, kwargs=slug),
     Row("cases:case_new", statuses(302, 404, 403, 403, 403, 200, 200), kwargs=slug, method="post", note="invalid"),
     Row("cases:case_settings", HANDLERS, kwargs=slug),
