@@ -8,6 +8,7 @@ app_name = "guide"
 
 urlpatterns = [
     path("", views.guide, name="guide"),
+    path("csv/", views.guide_csv, name="guide_csv"),
     path("pages/<slug:page>/", views.page, name="page"),
     path("own/new/", views.page_form, name="page_add"),
     path("own/<uuid:code>/", views.organisation_page, name="organisation_page"),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Event, record
 from dilemmas.search import top as top_dilemmas
 from framework import fulltext
 from framework.fulltext import RankedMatches
@@ -31,6 +32,7 @@ from guide.models import GuidePage, GuideSection, OrganisationPage, Organisation
 from organisations.access import get_membership
 from organisations.forms import search_candidates
 from organisations.models import Consent, Membership
+from samen.csv_export import csv_response, filename
 
 MAX_QUERY = 100
 MAX_RESULTS = 50  # of each kind of page; the rest is counted, and a longer query narrows it
@@ -70,6 +72,34 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
             "can_write": can_write_pages(membership),
         },
     )
+
+
+@login_required
+def guide_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The guide's index as CSV: every section's pages, the organisation's own pages and those shared with it."""
+    membership = get_membership(request, slug)
+    viewer = membership.organisation
+    rows: list[list[object]] = [
+        [page.section.title, page.title, page.summary, _("Samen guide"), None]
+        for page in GuidePage.objects.active()
+        .filter(section__in=GuideSection.objects.active())
+        .select_related("section")
+        .order_by("section__order", "section__code", "order", "slug")
+    ]
+    for page in OrganisationPage.objects.visible_to(viewer).select_related("organisation"):
+        own = page.organisation_id == viewer.pk
+        source = viewer.name if own else _("Shared by %(name)s") % {"name": page.organisation.name}
+        section = _("Pages of %(name)s") % {"name": viewer.name} if own else _("Shared with you")
+        rows.append([section, page.title, page.summary, source, timezone.localtime(page.updated_at).date()])
+    record(
+        Event.EXPORT,
+        actor=request.user.email,  # type: ignore[union-attr]
+        organisation=viewer.slug,
+        target="guide pages",
+        detail={"format": "csv", "rows": len(rows)},
+    )
+    header = [_("Section"), _("Page"), _("Summary"), _("Source"), _("Updated on")]
+    return csv_response(filename(viewer.slug, "guide-pages"), header, rows)
 
 
 def _best(matches: "QuerySet[M] | RankedMatches[M]") -> tuple[list[M], int]:

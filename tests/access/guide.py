@@ -57,6 +57,7 @@ def page_form(world):
 
 ROWS = [
     Row("guide:guide", org_page(), kwargs=slug, query="?q=partner"),
+    Row("guide:guide_csv", org_page(), kwargs=slug),
     Row("guide:page", org_page(), kwargs=framework_page),
     Row("guide:organisation_page", org_page(), kwargs=own_page),
     Row("guide:page_add", WRITERS, kwargs=slug),
