@@ -10,6 +10,7 @@ app_name = "roadmap"
 urlpatterns = [
     path("", views.overview, name="roadmap"),
     path("overview.pdf", views.roadmap_pdf, name="roadmap_pdf"),
+    path("csv/", views.roadmap_csv, name="roadmap_csv"),
     path("steps/<slug:code>/", views.step, name="step"),
     path("steps/<slug:code>/done/", views.step_done, name="step_done"),
     path("steps/<slug:code>/undo/", views.step_undo, name="step_undo"),

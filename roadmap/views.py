@@ -22,6 +22,7 @@ from roadmap import exports
 from roadmap.forms import DoneForm
 from roadmap.models import Completion, Step, StepAction, plan_code, size_of
 from roadmap.progress import current_roadmap, guide_links, standing
+from samen.csv_export import csv_response, filename
 
 PLAN_SOURCE = "roadmap"
 
@@ -230,3 +231,32 @@ def roadmap_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         detail={"format": "pdf"},
     )
     return response
+
+
+@login_required
+def roadmap_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """All steps of the organisation's roadmap (for its size) with their status: the page's "All steps" table."""
+    membership = get_membership(request, slug)
+    organisation = membership.organisation
+    state = standing(organisation)
+    if state is None:
+        raise Http404
+    rows = [
+        [
+            step.title,
+            step.phase.name,
+            step.block.name,
+            _("Done") if completion else _("To do"),
+            timezone.localtime(completion.done_at).date() if completion else None,
+        ]
+        for step, completion in state.rows()
+    ]
+    record(
+        Event.EXPORT,
+        actor=request.user.email,  # type: ignore[union-attr]
+        organisation=slug,
+        target="integrity roadmap",
+        detail={"format": "csv", "rows": len(rows)},
+    )
+    header = [_("Step"), _("Phase"), _("Block"), _("Status"), _("Done on")]
+    return csv_response(filename(organisation.slug, "integrity-roadmap"), header, rows)

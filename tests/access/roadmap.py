@@ -48,6 +48,7 @@ def done_step(world):
 ROWS = [
     Row("roadmap:roadmap", org_page(), kwargs=slug),
     Row("roadmap:roadmap_pdf", org_page(), kwargs=slug),
+    Row("roadmap:roadmap_csv", org_page(), kwargs=slug),
     Row("roadmap:step", org_page(), kwargs=step),
     Row("roadmap:step_evidence", org_page(), kwargs=done_step),
     Row(
