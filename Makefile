@@ -63,6 +63,7 @@ bench: install translations
 	DEBUG=1 $(PY) bench/dilemmas.py
 	DEBUG=1 $(PY) bench/dialogue.py
 	DEBUG=1 $(PY) bench/ecosystem_import.py
+	DEBUG=1 $(PY) bench/ecosystem_map.py
 	DEBUG=1 $(PY) bench/api.py
 	DEBUG=1 $(PY) bench/insights.py
 	DEBUG=1 $(PY) bench/throughput.py
@@ -75,9 +76,10 @@ worker: install
 # Copy the pinned front-end packages into static/vendor/ (needs npm; the result is committed).
 vendor:
 	npm ci --no-audit --no-fund --ignore-scripts
-	mkdir -p static/vendor/htmx static/vendor/axe-core
+	mkdir -p static/vendor/htmx static/vendor/axe-core static/vendor/cytoscape
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE static/vendor/axe-core/
+	cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/cytoscape/LICENSE static/vendor/cytoscape/
 
 clean:
 	rm -rf $(VENV) samen.sqlite3 samen.sqlite3-* staticfiles
