@@ -339,6 +339,11 @@ def unpack(archive: Path, key: bytes, workdir: Path) -> dict[str, Any]:
                     digests[member.name] = sha256_file(workdir / member.name)
         except tarfile.TarError as exc:
             raise BackupError(f"This backup archive is damaged: {exc}") from exc
+        # tarfile stops at the end-of-archive blocks, but the writer pads the tar to a whole record, and that
+        # padding can reach into the last chunks: read them too (each is still authenticated) down to the FINAL
+        # one, or an archive whose size happens to fall that way would look incomplete.
+        while reader.read(CHUNK):
+            pass
         if not reader.finished:
             raise BackupError("This backup archive ends early: it is incomplete. Nothing was restored.")
     if MANIFEST not in digests:
