@@ -15,6 +15,11 @@ from tests.dilemmas.conftest import make_dilemma
 
 
 @pytest.fixture(autouse=True)
+def _in_english(english):
+    """The facilitators' pages in English: the tests read the English text (participants choose their own)."""
+
+
+@pytest.fixture(autouse=True)
 def generous_join_bound(settings):
     # Tests join many clients from one address; the bound itself has its own test.
     settings.DIALOGUE_JOIN_ATTEMPTS = 10_000
