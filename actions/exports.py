@@ -7,7 +7,6 @@ import csv
 import io
 from datetime import date
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -18,6 +17,7 @@ from actions.models import Action, ActionPlan
 from organisations.models import Membership
 from samen.charts import stacked_bar
 from samen.csv_export import BOM, safe_cell
+from samen.pdf import html_to_pdf
 
 # Colours of the statuses in the chart; the legend names them, so colour is never the only cue.
 STATUS_COLOURS = {
@@ -113,11 +113,4 @@ def plan_html(plan: ActionPlan) -> str:
 def plan_pdf(plan: ActionPlan) -> bytes:
     # Imported here: loading WeasyPrint parses its default stylesheets (slow, and logged), which
     # every other page and management command can do without.
-    import weasyprint
-
-    # The fetcher allows data: URIs only: a PDF of user-written text must not make the server
-    # fetch anything, from the web or from its own disk. The fonts are the system's own.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    stylesheet = weasyprint.CSS(string=render_to_string("actions/plan_print.css"), url_fetcher=fetcher)
-    html = weasyprint.HTML(string=plan_html(plan), base_url=settings.SITE_URL, url_fetcher=fetcher)
-    return html.write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(plan_html(plan), "actions/plan_print.css")

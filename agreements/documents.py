@@ -2,12 +2,12 @@
 
 import io
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from agreements.clauses import Text, render
 from agreements.models import Agreement
+from samen.pdf import html_to_pdf
 
 
 def filename(agreement: Agreement, extension: str) -> str:
@@ -62,13 +62,7 @@ def html(text: Text) -> str:
 
 def pdf_bytes(text: Text) -> bytes:
     # Imported here: loading WeasyPrint parses its default stylesheets, which most requests never need.
-    import weasyprint
-
-    # data: URIs only — a PDF with text the parties wrote must not make the server fetch anything.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    stylesheet = weasyprint.CSS(string=render_to_string("agreements/print.css"), url_fetcher=fetcher)
-    document = weasyprint.HTML(string=html(text), base_url=settings.SITE_URL, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(html(text), "agreements/print.css")
 
 
 def agreement_docx(agreement: Agreement) -> bytes:

@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
 from cases.deadlines import StepState
 from cases.models import Case
+from samen.pdf import html_to_pdf
 
 
 def case_html(case: Case, states: list[StepState], opened: dict[str, Any], people: list[User], printed_by: User) -> str:
@@ -30,13 +30,4 @@ def case_html(case: Case, states: list[StepState], opened: dict[str, Any], peopl
 def case_pdf(
     case: Case, states: list[StepState], opened: dict[str, Any], people: list[User], printed_by: User
 ) -> bytes:
-    # Imported here: loading WeasyPrint is slow, and only this download needs it.
-    import weasyprint
-
-    # data: URIs only — a PDF of handlers' text must not make the server fetch anything.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    stylesheet = weasyprint.CSS(string=render_to_string("actions/plan_print.css"), url_fetcher=fetcher)
-    html = weasyprint.HTML(
-        string=case_html(case, states, opened, people, printed_by), base_url=settings.SITE_URL, url_fetcher=fetcher
-    )
-    return html.write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(case_html(case, states, opened, people, printed_by), "actions/plan_print.css")

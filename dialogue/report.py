@@ -8,7 +8,6 @@ number of queries, whatever the number of dilemmas, participants and votes.
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +18,7 @@ from dialogue.models import Record, Session, SessionItem, Vote
 from dialogue.running import Share, chart_items
 from dilemmas.models import OPTION_LETTERS, Option
 from samen.charts import bar_chart
+from samen.pdf import html_to_pdf
 
 
 @dataclass
@@ -103,11 +103,4 @@ def report_html(report: Report, printed_by: Any) -> str:
 
 
 def report_pdf(report: Report, printed_by: Any) -> bytes:
-    # Imported here: loading WeasyPrint is slow, and only this download needs it.
-    import weasyprint
-
-    # data: URIs only — participants' and facilitators' text must not make the server fetch anything.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    stylesheet = weasyprint.CSS(string=render_to_string("actions/plan_print.css"), url_fetcher=fetcher)
-    html = weasyprint.HTML(string=report_html(report, printed_by), base_url=settings.SITE_URL, url_fetcher=fetcher)
-    return html.write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(report_html(report, printed_by), "actions/plan_print.css")

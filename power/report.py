@@ -7,7 +7,6 @@ changes with the state of their actions.
 
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from power import running
 from power.charts import gaps_chart
 from power.models import Affiliation, Change, Decision, influence_labels
 from power.results import gaps, participants_per_side
+from samen.pdf import html_to_pdf
 
 POLL_SECONDS = 4
 
@@ -61,15 +61,8 @@ def summary_context(session: Session) -> dict[str, Any]:
 
 
 def summary_pdf(session: Session, printed_by: Any) -> bytes:
-    # Imported here: loading WeasyPrint is slow, and only this download needs it.
-    import weasyprint
-
-    # data: URIs only — participants' and facilitators' text must not make the server fetch anything.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    stylesheet = weasyprint.CSS(string=render_to_string("actions/plan_print.css"), url_fetcher=fetcher)
     html = render_to_string(
         "power/summary_print.html",
         summary_context(session) | {"printed_at": timezone.localtime(), "printed_by": printed_by},
     )
-    document = weasyprint.HTML(string=html, base_url=settings.SITE_URL, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(html, "actions/plan_print.css")

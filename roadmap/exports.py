@@ -3,12 +3,12 @@
 The charts are the same server-rendered SVG as on the page.
 """
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from organisations.models import Organisation
 from roadmap.progress import Standing
+from samen.pdf import html_to_pdf
 
 # On one page the list of steps done is cut short; the figures above it still count them all.
 DONE_SHOWN = 12
@@ -33,10 +33,4 @@ def overview_html(organisation: Organisation, state: Standing) -> str:
 
 def overview_pdf(organisation: Organisation, state: Standing) -> bytes:
     # Imported here: loading WeasyPrint is slow, and only this export needs it.
-    import weasyprint
-
-    # data: URIs only: the PDF makes the server fetch nothing, from the web or from its own disk.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    stylesheet = weasyprint.CSS(string=render_to_string("roadmap/overview_print.css"), url_fetcher=fetcher)
-    html = weasyprint.HTML(string=overview_html(organisation, state), base_url=settings.SITE_URL, url_fetcher=fetcher)
-    return html.write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(overview_html(organisation, state), "roadmap/overview_print.css")

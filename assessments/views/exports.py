@@ -3,7 +3,6 @@
 import csv
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from assessments.views.workflow import filtered_assessments
 from audit.models import Event, record
 from organisations.access import get_membership
 from samen.csv_export import BOM, csv_response, filename, safe_cell
+from samen.pdf import html_to_pdf
 
 
 def _record_export(request: HttpRequest, slug: str, assessment: Assessment, kind: str) -> None:
@@ -80,8 +80,6 @@ def assessment_csv(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 
 @login_required
 def assessment_pdf(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
-    import weasyprint  # imported here: loading Pango is slow and most requests never need it
-
     access = get_assessment_for_user(request, slug, code)
     assessment = access.assessment
     report = build_report(assessment)
@@ -90,13 +88,7 @@ def assessment_pdf(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
         {"assessment": assessment, "report": report, "printed_at": timezone.now(), "viewer": access.membership},
         request=request,
     )
-    # The fetcher allows data: URIs only: a PDF of text people wrote must not make the server fetch
-    # anything, from the web or from its own disk.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    stylesheet = weasyprint.CSS(string=render_to_string("assessments/print.css"), url_fetcher=fetcher)
-    pdf = weasyprint.HTML(string=html, base_url=settings.SITE_URL, url_fetcher=fetcher).write_pdf(
-        stylesheets=[stylesheet]
-    )
+    pdf = html_to_pdf(html, "assessments/print.css")
     _record_export(request, slug, assessment, "pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(assessment, "pdf")}"'

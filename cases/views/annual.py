@@ -6,7 +6,6 @@ only, with small groups hidden (cases/annual.py). Administrators and integrity o
 reflection (CASE_ROLES). Other members get 403, outsiders 404.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,6 +27,7 @@ from organisations.access import get_membership
 from organisations.models import Membership
 from samen.charts import bar_chart
 from samen.csv_export import csv_response, filename
+from samen.pdf import html_to_pdf
 
 FIRST_YEAR = 2000  # AnnualAccount's check constraint
 
@@ -227,13 +227,7 @@ def account_html(request: HttpRequest, membership: Membership, figures: AccountF
 
 def account_pdf_bytes(html: str) -> bytes:
     # Imported here: loading WeasyPrint parses its default stylesheets (slow), which other pages can do without.
-    import weasyprint
-
-    # Data: URIs only: a PDF with text people wrote must not make the server fetch anything.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    stylesheet = weasyprint.CSS(string=render_to_string("cases/annual/print.css"), url_fetcher=fetcher)
-    document = weasyprint.HTML(string=html, base_url=settings.SITE_URL, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet])
+    return html_to_pdf(html, "print/figures.css")
 
 
 @login_required

@@ -12,7 +12,6 @@ Who sees what:
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -33,6 +32,7 @@ from organisations.access import get_membership, require_admin
 from organisations.models import Consent, Membership, Organisation, Role
 from samen.charts import bar_chart
 from samen.csv_export import filename
+from samen.pdf import html_to_pdf
 
 READERS = {Role.ADMIN, Role.OFFICER}
 
@@ -145,14 +145,7 @@ def sector_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     context.update(organisation=network, printed_at=timezone.localtime())
     html = render_to_string("insights/sector_print.html", context, request=request)
     # Imported here: loading WeasyPrint is slow, and only this download needs it.
-    import weasyprint
-
-    # data: URIs only: the PDF must not make the server fetch anything.
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["data"])
-    stylesheet = weasyprint.CSS(string=render_to_string("insights/print.css"), url_fetcher=fetcher)
-    pdf = weasyprint.HTML(string=html, base_url=settings.SITE_URL, url_fetcher=fetcher).write_pdf(
-        stylesheets=[stylesheet]
-    )
+    pdf = html_to_pdf(html, "print/figures.css")
     response = HttpResponse(pdf, content_type="application/pdf")
     name = filename(network.name, _("sector insights"), str(year), extension="pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
