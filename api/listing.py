@@ -10,7 +10,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -79,7 +79,11 @@ def params(request: HttpRequest, spec: dict[str, Schema]) -> dict[str, Any]:
             if moment is None or moment.tzinfo is None:
                 errors[name] = "Must be a date and time with a time zone, e.g. 2026-01-31T12:00:00Z."
             else:
-                values[name] = moment
+                try:
+                    # In UTC: PostgreSQL refuses offsets Python allows (up to ±24 h), and UTC is what is stored.
+                    values[name] = moment.astimezone(UTC)
+                except (OverflowError, ValueError):
+                    errors[name] = "Must be a date and time between the years 1 and 9999."
         else:
             values[name] = raw
     if errors:

@@ -6,13 +6,29 @@ scope, so the generated requests get past authorisation and reach the views' val
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 MAX_EXAMPLES = 20
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """As Django's own test client does: a request must not close the test's database connection.
+
+    Django closes connections at the start and end of each request (close_old_connections); inside a test's
+    transaction that drops the connection on PostgreSQL (SQLite's in-memory test database never closes).
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
