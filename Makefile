@@ -28,9 +28,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 translations: install
 	DEBUG=1 $(MANAGE) compile_translations
 
-# Re-extract messages after changing text in code or templates (needs GNU gettext's xgettext).
+# Re-extract messages after changing text in code or templates (needs GNU gettext's xgettext). Dutch must be
+# complete; French and Spanish at least for the public speak-up and join pages (their tests say what is missing).
 messages: install
-	DEBUG=1 $(MANAGE) makemessages --locale nl --no-obsolete --no-location \
+	DEBUG=1 $(MANAGE) makemessages --locale nl --locale fr --locale es --no-obsolete --no-location \
 	  --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --ignore 'staticfiles/*' \
 	  --ignore 'tests/*' --ignore 'bench/*' --ignore 'docs/*'
 	DEBUG=1 $(MANAGE) compile_translations
