@@ -8,6 +8,7 @@ asks "anything new?" cheaply. Lists of things that keep a change time also take 
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -84,6 +85,12 @@ def params(request: HttpRequest, spec: dict[str, Schema]) -> dict[str, Any]:
                     values[name] = moment.astimezone(UTC)
                 except (OverflowError, ValueError):
                     errors[name] = "Must be a date and time between the years 1 and 9999."
+        elif len(raw) > schema.get("maxLength", len(raw)):
+            errors[name] = f"At most {schema['maxLength']} characters."
+        elif len(raw) < schema.get("minLength", 0) or (schema.get("minLength") and not raw.strip()):
+            errors[name] = "May not be empty."
+        elif "pattern" in schema and not re.fullmatch(schema["pattern"], raw):
+            errors[name] = f"Must match {schema['pattern']}."
         else:
             values[name] = raw
     if errors:
@@ -99,13 +106,18 @@ def page(
     request: HttpRequest,
     queryset: QuerySet[Any],
     values: dict[str, Any],
-    serialize: Callable[[Any], dict[str, Any]],
+    serialize: Callable[[Any], dict[str, Any]] | None = None,
+    *,
+    many: Callable[[list[Any]], list[dict[str, Any]]] | None = None,
 ) -> HttpResponse:
     """One page of `queryset` (ordered by the caller, with a final unique key) as {"results", "next"}.
 
     Two queries: the page's keys first, then its rows. The first orders and skips bare keys (from the
     indexes, without the joins the rows need), so at 20,000 partnerships the database sorts integers,
     not 20,000 joined rows, and a deep offset skips keys, not rows.
+
+    `serialize` turns one row into its JSON; `many` a whole page at once, for what a page needs to look up
+    together (a constant number of queries, not one per row).
     """
     limit, offset = values["limit"], values["offset"]
     keys = list(queryset.values_list("pk", flat=True)[offset : offset + limit + 1])
@@ -116,7 +128,12 @@ def page(
         query = request.GET.copy()
         query["offset"], query["limit"] = str(offset + limit), str(limit)
         following = f"{request.path}?{query.urlencode()}"
-    return respond(request, {"results": [serialize(row) for row in rows[:limit]], "next": following})
+    if many is not None:
+        results = many(rows[:limit])
+    else:
+        assert serialize is not None
+        results = [serialize(row) for row in rows[:limit]]
+    return respond(request, {"results": results, "next": following})
 
 
 def respond(request: HttpRequest, data: dict[str, Any] | Iterable[Any], status: int = 200) -> HttpResponse:

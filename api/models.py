@@ -43,6 +43,7 @@ SCOPES: dict[str, "StrOrPromise"] = {
     "guide:read": _("Read the guide's pages and the organisation's own pages"),
     "health:read": _("Read partnership health checks and their results"),
     "cases:read": _("Read case statistics (counts only, never case content)"),
+    "ecosystem:read": _("Read the IATI ecosystem: organisations and relations, with the overlay of current partners"),
 }
 
 PREFIX = "samen_"

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
-from api import schemas, views
+from api import ecosystem, schemas, views
 from api.listing import PAGING
 from api.models import SCOPES
 from api.schemas import Schema, ref
@@ -32,6 +32,7 @@ class Operation:
     parameters: dict[str, Schema] = field(default_factory=dict)
     body: str = ""  # the name of the request body's schema
     status: int = 200  # of success
+    note: str = ""  # added to the description
 
 
 def listed(name: str) -> Schema:
@@ -136,7 +137,46 @@ OPERATIONS = [
         ref("CaseStatistics"),
         views.YEAR,
     ),
+    Operation(
+        "ecosystem_organisations",
+        "get",
+        "ecosystem:read",
+        "Organisations in the imported IATI data (public), with the Samen organisation for the own one and partners",
+        listed("EcosystemOrganisation"),
+        ecosystem.ORGANISATION_FILTERS,
+        note=ecosystem.NO_CHANGE_TIME,
+    ),
+    Operation(
+        "ecosystem_organisation",
+        "get",
+        "ecosystem:read",
+        "One IATI organisation: its names, how many relations, and the integrity overlay if it is a current partner",
+        ref("EcosystemOrganisationDetail"),
+    ),
+    Operation(
+        "ecosystem_relations",
+        "get",
+        "ecosystem:read",
+        "Relations in the imported IATI data (public): who funds or pays whom along which activity",
+        listed("EcosystemRelation"),
+        ecosystem.RELATION_FILTERS,
+        note=ecosystem.NO_CHANGE_TIME + " " + ecosystem.UNSTABLE_IDS,
+    ),
+    Operation(
+        "ecosystem_relation",
+        "get",
+        "ecosystem:read",
+        "One relation",
+        ref("EcosystemRelation"),
+        note=ecosystem.UNSTABLE_IDS,
+    ),
 ]
+
+# Path parameters by name: an object's code, or a relation's id.
+PATH_PARAMETERS: dict[str, Schema] = {
+    "code": {"type": "string", "format": "uuid"},
+    "id": {"type": "integer", "minimum": 1, "maximum": ecosystem.MAX_ID},
+}
 
 ERRORS = {
     "400": "Bad input (malformed JSON, wrong types, unknown fields or parameters)",
@@ -155,12 +195,19 @@ WRITE_ERRORS = {
 def _openapi_path(name: str) -> tuple[str, list[str]]:
     """The OpenAPI path of URL `api:name` ("/api/v1/actions/{code}") and its path parameters.
 
-    Every route here takes at most one parameter, the object's `code`.
+    Every route here takes at most one parameter: an object's `code`, or a relation's `id`.
     """
     try:
         return reverse(f"api:{name}"), []
     except NoReverseMatch:
-        return reverse(f"api:{name}", kwargs={"code": PLACEHOLDER}).replace(PLACEHOLDER, "{code}"), ["code"]
+        pass
+    for parameter in PATH_PARAMETERS:
+        try:
+            path = reverse(f"api:{name}", kwargs={parameter: PLACEHOLDER})
+        except NoReverseMatch:
+            continue
+        return path.replace(PLACEHOLDER, "{" + parameter + "}"), [parameter]
+    raise NoReverseMatch(name)
 
 
 PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
@@ -175,8 +222,7 @@ def document() -> dict[str, Any]:
     for op in OPERATIONS:
         path, path_parameters = _openapi_path(op.name)
         parameters = [
-            {"name": p, "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
-            for p in path_parameters
+            {"name": p, "in": "path", "required": True, "schema": PATH_PARAMETERS[p]} for p in path_parameters
         ] + [
             {"name": name, "in": "query", "required": False, "schema": schema} for name, schema in op.parameters.items()
         ]
@@ -196,7 +242,7 @@ def document() -> dict[str, Any]:
         operation: dict[str, Any] = {
             "operationId": f"{op.method}_{op.name}",
             "summary": op.summary,
-            "description": f"Scope: `{op.scope}`.",
+            "description": f"Scope: `{op.scope}`." + (f" {op.note}" if op.note else ""),
             "security": [{"token": []}],
             "parameters": parameters,
             "responses": responses,

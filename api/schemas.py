@@ -66,6 +66,19 @@ ROLES = ["admin", "officer", "manager", "member", "viewer"]
 ASSESSMENT_STATUSES = ["draft", "in_progress", "submitted", "returned", "final"]
 ASSESSMENT_RELATIONS = ["assessed", "requester", "shared"]
 COUNT_STATES = ["shown", "small", "hidden"]
+# IATI codelists, as ecosystem/models.py keeps them.
+IATI_ORGANISATION_TYPES = [
+    *["10", "11", "15", "21", "22", "23", "24", "30", "40"],
+    *["60", "70", "71", "72", "73", "80", "90"],
+]
+RELATION_KINDS = ["participation", "transaction"]
+IATI_ROLE = {
+    "type": "integer",
+    "minimum": 1,
+    "maximum": 4,
+    "description": "IATI OrganisationRole: 1 funding, 2 accountable, 3 extending, 4 implementing",
+}
+RATINGS_DESCRIPTION = "The reviewer's rating of an assessment the token's organisation may see, or empty"
 
 OrganisationRef = obj({"code": UUID, "name": string()})
 
@@ -278,6 +291,57 @@ CaseStatistics = obj(
     }
 )
 
+EcosystemOrganisationRef = obj({"code": UUID, "identifier": string(), "name": string()})
+
+EcosystemOrganisation = obj(
+    {
+        "code": UUID,
+        "identifier": string(description="IATI organisation identifier, normalised; empty when published by name only"),
+        "name": string(),
+        "type": string(description="IATI OrganisationType code, or empty"),
+        "samen_organisation": nullable(ref("OrganisationRef"))
+        | {"description": "Only for the token's own organisation and its current partners, as on the map"},
+    }
+)
+
+Integrity = obj(
+    {
+        "assessed": {"type": "boolean", "description": "Has a current (final, still valid) assessment"},
+        "tier": string(description=RATINGS_DESCRIPTION),
+        "open_actions": COUNT,
+        "overdue_actions": COUNT,
+        "agreement": {"type": "boolean", "description": "An integrity agreement of the partnership is in place"},
+        "channel": {"type": "boolean", "description": "Has an open speak-up channel (its own or its alliance's)"},
+    }
+)
+
+EcosystemOrganisationDetail = obj(
+    EcosystemOrganisation["properties"]
+    | {
+        "names": array(obj({"language": string(), "name": string()})),
+        "relations": obj({"outgoing": COUNT, "incoming": COUNT}),
+        "integrity": nullable(ref("Integrity"))
+        | {"description": "The map's integrity overlay: only for a current partner of the token's organisation"},
+    }
+)
+
+EcosystemRelation = obj(
+    {
+        "id": {"type": "integer", "minimum": 1, "description": "Changes when the activity is imported again"},
+        "kind": enum(RELATION_KINDS),
+        "activity": obj({"code": UUID, "iati_identifier": string(), "title": string()}),
+        "source": ref("EcosystemOrganisationRef"),
+        "target": ref("EcosystemOrganisationRef"),
+        "source_role": nullable(IATI_ROLE),
+        "target_role": nullable(IATI_ROLE),
+        "transaction_type": string(description="IATI TransactionType code (transactions), or empty"),
+        "amount": nullable(string(description="A decimal number, as text")),
+        "currency": string(),
+        "start": nullable(DATE),
+        "end": nullable(DATE),
+    }
+)
+
 Error = obj(
     {
         "error": obj(
@@ -365,6 +429,11 @@ COMPONENTS: dict[str, Schema] = {
     "CountCell": CountCell,
     "Breakdown": Breakdown,
     "CaseStatistics": CaseStatistics,
+    "EcosystemOrganisationRef": EcosystemOrganisationRef,
+    "EcosystemOrganisation": EcosystemOrganisation,
+    "Integrity": Integrity,
+    "EcosystemOrganisationDetail": EcosystemOrganisationDetail,
+    "EcosystemRelation": EcosystemRelation,
     "Error": Error,
     "PartnershipCreate": PartnershipCreate,
     "PartnershipUpdate": PartnershipUpdate,

@@ -6,7 +6,7 @@ JSON 404, not the HTML one of a failed URL converter.
 
 from django.urls import path
 
-from api import openapi, views
+from api import ecosystem, openapi, views
 
 app_name = "api"
 
@@ -34,4 +34,8 @@ urlpatterns = [
     path("health-checks/<str:code>/rounds", views.health_rounds, name="health_rounds"),
     path("health-rounds/<str:code>", views.health_round, name="health_round"),
     path("case-statistics", views.case_statistics, name="case_statistics"),
+    path("ecosystem/organisations", ecosystem.organisations, name="ecosystem_organisations"),
+    path("ecosystem/organisations/<str:code>", ecosystem.organisation, name="ecosystem_organisation"),
+    path("ecosystem/relations", ecosystem.relations, name="ecosystem_relations"),
+    path("ecosystem/relations/<str:id>", ecosystem.relation, name="ecosystem_relation"),
 ]

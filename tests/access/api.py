@@ -43,14 +43,27 @@ LISTS = [
     "organisation_pages",
     "health_checks",
     "case_statistics",
+    "ecosystem_organisations",
+    "ecosystem_relations",
 ]
-DETAILS = ["partnership", "alliance", "assessment", "answers", "action", "dilemma", "health_rounds", "health_round"]
+DETAILS = [
+    "partnership",
+    "alliance",
+    "assessment",
+    "answers",
+    "action",
+    "dilemma",
+    "health_rounds",
+    "health_round",
+    "ecosystem_organisation",
+]
 
 ROWS = [
     Row("api:openapi", same(200)),
     Row("api:docs", same(200)),
     *[Row(f"api:{name}", NO_TOKEN) for name in LISTS],
     *[Row(f"api:{name}", NO_TOKEN, kwargs=code) for name in DETAILS],
+    Row("api:ecosystem_relation", NO_TOKEN, kwargs=lambda world: {"id": 1}),
     Row("api:partnerships", NO_TOKEN, method="post", data=lambda world: {"kind": "funding"}),
     Row("api:actions", NO_TOKEN, method="post", data=lambda world: {"title": "x"}),
 ]

@@ -5,7 +5,7 @@ that a token of Ander Fonds never sees any of them.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from api.models import SCOPES, Token
 from assessments.models import Answer, Assessment
 from cases.models import Case, Phase, Source
 from dilemmas.models import Context, Dilemma, Status
+from ecosystem.models import Activity, ActivityCountry, ActivitySector, ImportedOrganisation, Relation
 from framework.models import AssessmentLibrary, LibraryArea, Requirement
 from guide.models import GuidePage, GuideSection, OrganisationPage
 from health.models import Answered, Participant, Rating, Round, Schedule
@@ -49,6 +50,8 @@ class World:
     page: OrganisationPage
     schedule: Schedule
     round: Round
+    iati_partner: ImportedOrganisation
+    relation: Relation
     codes: set[str] = field(default_factory=set)
 
 
@@ -141,11 +144,76 @@ def world(people) -> World:
         source="t.yaml",
     )
 
+    iati_partner, relation = make_ecosystem(org, partner)
+
     codes = {
         str(x.code)
         for x in (org, partner, partnership, alliance, assessment, plan, action, dilemma, page, schedule, round)
     }
-    return World(org, partner, partnership, alliance, assessment, plan, action, dilemma, page, schedule, round, codes)
+    return World(
+        org,
+        partner,
+        partnership,
+        alliance,
+        assessment,
+        plan,
+        action,
+        dilemma,
+        page,
+        schedule,
+        round,
+        iati_partner,
+        relation,
+        codes,
+    )
+
+
+def make_ecosystem(org: Organisation, partner: Organisation) -> tuple[ImportedOrganisation, Relation]:
+    """Public IATI data: a donor funds Hulp (as IATI names it), which pays Kampala; both linked to Samen.
+
+    The IATI names differ from the Samen names, so a body that holds "Hulp Zonder Grenzen" or a Samen
+    code shows Samen data, not the public IATI data every token may read.
+    """
+    donor = ImportedOrganisation.objects.create(identifier="XM-DAC-7", name="Public Donor Ministry", type="10")
+    hulp = ImportedOrganisation.objects.create(
+        identifier="NL-KVK-00000001", name="HZG Foundation", type="21", samen_organisation=org
+    )
+    kampala = ImportedOrganisation.objects.create(
+        identifier="UG-NGO-1234", name="KWN Uganda", type="22", samen_organisation=partner
+    )
+    kampala.names.create(language="en", name="KWN Uganda")
+    started = date(2024, 1, 1)
+    activity = Activity.objects.create(
+        iati_identifier="NL-KVK-00000001-ACT-1",
+        reporting_organisation=hulp,
+        title="Safe schools",
+        start=started,
+        digest="0" * 64,
+    )
+    ActivityCountry.objects.create(activity=activity, country="UG")
+    ActivitySector.objects.create(activity=activity, vocabulary="1", code="15170")
+    Relation.objects.create(
+        activity=activity,
+        kind=Relation.Kind.PARTICIPATION,
+        source=donor,
+        target=hulp,
+        source_role=1,
+        target_role=4,
+        start=started,
+        end=date(2024, 12, 31),
+    )
+    relation = Relation.objects.create(
+        activity=activity,
+        kind=Relation.Kind.TRANSACTION,
+        source=hulp,
+        target=kampala,
+        transaction_type="3",
+        amount="25000.00",
+        currency="EUR",
+        start=date(2025, 3, 1),
+        end=date(2025, 3, 1),
+    )
+    return kampala, relation
 
 
 @pytest.fixture
