@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from organisations.models import AllianceMember, Consent, Organisation
-from webhooks.models import PING, Delivery, Endpoint
+from webhooks.models import PING, Delivery, Endpoint, retention
 from webhooks.tasks import schedule
 
 
@@ -111,6 +111,13 @@ def on_consent_saved(sender: type[Consent], instance: Consent, created: bool, **
         announce(recipient, "assessment.shared", data, key=f"assessment.shared:{instance.code}")
 
 
+def announce_window() -> timedelta:
+    """How far back overdue actions are announced: two days inside the retention of deliveries, so an action's
+    delivery (made the day it became overdue or later) is still kept while the action could be announced again.
+    """
+    return retention() - timedelta(days=2)
+
+
 def announce_overdue_actions(today: date) -> int:
     """Announce actions that are overdue on `today` and not yet announced; the number of deliveries made."""
     endpoints = [e for e in Endpoint.objects.filter(is_active=True) if "action.overdue" in e.events]
@@ -119,9 +126,10 @@ def announce_overdue_actions(today: date) -> int:
         by_organisation.setdefault(endpoint.organisation_id, []).append(endpoint)
     if not by_organisation:
         return 0
-    # The earliest due date any endpoint cares about: actions due the day before it was added and later.
+    # The earliest due date any endpoint cares about: actions due the day before it was added and later,
+    # and only while a delivery made for it would still be kept (deliveries are purged after `retention()`).
     oldest = min(e.created_at for e in endpoints)
-    since = timezone.localdate(oldest) - timedelta(days=1)
+    since = max(timezone.localdate(oldest) - timedelta(days=1), today - announce_window())
     listening = list(by_organisation)
     overdue = (
         Action.objects.overdue(today)

@@ -1,4 +1,4 @@
-"""The form that adds a webhook endpoint: where to send, and which events."""
+"""The forms of webhook endpoints: where to send and which events (to add one); and whether it is on (to change one)."""
 
 from typing import Any
 
@@ -35,3 +35,11 @@ class EndpointForm(forms.Form):
         except Refused as refused:
             raise forms.ValidationError(str(refused)) from refused
         return url
+
+
+class EndpointEditForm(EndpointForm):
+    is_active = forms.BooleanField(
+        label=_("On"),
+        required=False,
+        help_text=_("While off, Samen sends it nothing; deliveries waiting for a retry wait until it is on again."),
+    )

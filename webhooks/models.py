@@ -45,6 +45,15 @@ BACKOFF = [
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a marker, not a secret)
 
 
+def retention() -> timedelta:
+    """How long deliveries are kept for the log: older ones are purged by `manage.py deliver_webhooks`."""
+    return timedelta(days=int(getattr(settings, "WEBHOOK_RETENTION_DAYS", 90)))
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
 class EndpointQuerySet(models.QuerySet["Endpoint"]):
     def listening(self, organisation: Organisation, event_type: str) -> list["Endpoint"]:
         """The organisation's active endpoints subscribed to `event_type`."""
@@ -79,7 +88,7 @@ class Endpoint(models.Model):
             organisation=organisation,
             url=url,
             events=sorted(events),
-            secret=SECRET_PREFIX + secrets.token_urlsafe(32),
+            secret=new_secret(),
             created_by=by,
         )
         record(
@@ -108,6 +117,41 @@ class Endpoint(models.Model):
             detail={"url": self.url, "active": on},
         )
 
+    def change(self, *, url: str, events: list[str], is_active: bool, by: "User") -> list[str]:
+        """Change where it sends, what and whether; the names of what changed (recorded in the audit log)."""
+        unknown = set(events) - set(EVENTS)
+        if unknown:
+            raise ValueError(f"Unknown events: {sorted(unknown)}")
+        new = {"url": url, "events": sorted(events), "is_active": is_active}
+        changed = [name for name, value in new.items() if getattr(self, name) != value]
+        if not changed:
+            return []
+        old = {name: getattr(self, name) for name in changed}
+        for name in changed:
+            setattr(self, name, new[name])
+        self.save(update_fields=changed)
+        record(
+            Event.WEBHOOK_CHANGED,
+            actor=by.email,
+            organisation=self.organisation.slug,
+            target=str(self.code),
+            detail={"url": self.url, "changed": {name: [old[name], new[name]] for name in changed}},
+        )
+        return changed
+
+    def rotate_secret(self, by: "User") -> str:
+        """A new signing secret, used from the next attempt on (pending retries too); the old one signs nothing more."""
+        self.secret = new_secret()
+        self.save(update_fields=["secret"])
+        record(
+            Event.WEBHOOK_CHANGED,
+            actor=by.email,
+            organisation=self.organisation.slug,
+            target=str(self.code),
+            detail={"url": self.url, "secret": "rotated"},
+        )
+        return self.secret
+
     def remove(self, by: "User") -> None:
         record(
             Event.WEBHOOK_DELETED,
@@ -122,6 +166,16 @@ class Endpoint(models.Model):
 class DeliveryQuerySet(models.QuerySet["Delivery"]):
     def due(self, now: datetime) -> "DeliveryQuerySet":
         return self.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now, endpoint__is_active=True)
+
+    def purge(self, now: datetime) -> int:
+        """Delete deliveries made longer than `retention()` ago, whatever their state; how many went.
+
+        A pending one that old belongs to an endpoint turned off for months: its news is stale. Overdue
+        actions are announced only while their delivery would still be kept (`events.announce_window`), so
+        purging never makes an action announced twice.
+        """
+        deleted, _by_model = self.filter(created_at__lt=now - retention()).delete()
+        return deleted
 
 
 class Delivery(models.Model):

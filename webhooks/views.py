@@ -1,13 +1,15 @@
 """Pages where an organisation's admins manage webhook endpoints and watch their deliveries.
 
 Every page is for admins: other members get 403, outsiders 404. A new endpoint's secret is shown once,
-in the answer to the POST that made it, with caching forbidden (as for API tokens).
+in the answer to the POST that made it, with caching forbidden (as for API tokens); so is a new secret
+after a rotation, which replaces the old one at once.
 """
 
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -20,11 +22,11 @@ from organisations.access import get_membership, require_admin
 from organisations.models import Membership
 from webhooks.delivery import retry_now
 from webhooks.events import send_test
-from webhooks.forms import EndpointForm
-from webhooks.models import Delivery, Endpoint
+from webhooks.forms import EndpointEditForm, EndpointForm
+from webhooks.models import Delivery, Endpoint, retention
 from webhooks.tasks import schedule
 
-RECENT_DELIVERIES = 50
+DELIVERIES_PER_PAGE = 50
 
 
 def _admin(request: HttpRequest, slug: str) -> Membership:
@@ -76,9 +78,9 @@ def endpoints(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def endpoint(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
-    """One endpoint: its settings and its recent deliveries."""
+    """One endpoint: its settings and its deliveries, newest first, a page at a time."""
     membership, endpoint = _endpoint(request, slug, code)
-    deliveries = endpoint.deliveries.all()[:RECENT_DELIVERIES]
+    deliveries = Paginator(endpoint.deliveries.order_by("-created_at", "-pk"), DELIVERIES_PER_PAGE)
     return render(
         request,
         "webhooks/endpoint.html",
@@ -86,9 +88,51 @@ def endpoint(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
             "organisation": membership.organisation,
             "membership": membership,
             "endpoint": endpoint,
-            "deliveries": deliveries,
+            "page_obj": deliveries.get_page(request.GET.get("page")),
+            "retention_days": retention().days,
         },
     )
+
+
+@login_required
+def endpoint_edit(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    """Change the URL, the events, and whether it is on."""
+    membership, endpoint = _endpoint(request, slug, code)
+    if request.method == "POST":
+        form = EndpointEditForm(request.POST)
+        if form.is_valid():
+            assert isinstance(request.user, User)
+            changed = endpoint.change(
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+                is_active=form.cleaned_data["is_active"],
+                by=request.user,
+            )
+            if changed:
+                messages.success(request, _("The webhook is changed."))
+            return redirect("webhooks:endpoint", slug=slug, code=endpoint.code)
+    else:
+        form = EndpointEditForm(
+            initial={"url": endpoint.url, "events": endpoint.events, "is_active": endpoint.is_active}
+        )
+    return render(
+        request,
+        "webhooks/endpoint_edit.html",
+        {"organisation": membership.organisation, "membership": membership, "endpoint": endpoint, "form": form},
+    )
+
+
+@login_required
+@never_cache
+def endpoint_secret(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
+    """Ask, then replace the signing secret: the new one is shown once, the old one signs nothing from now on."""
+    membership, endpoint = _endpoint(request, slug, code)
+    context = {"organisation": membership.organisation, "membership": membership, "endpoint": endpoint}
+    if request.method == "POST":
+        assert isinstance(request.user, User)
+        endpoint.rotate_secret(by=request.user)
+        return render(request, "webhooks/endpoint_secret_new.html", context)
+    return render(request, "webhooks/endpoint_secret.html", context)
 
 
 @login_required

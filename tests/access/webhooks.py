@@ -1,7 +1,8 @@
 """Access-matrix rows for the webhook pages (webhooks/urls.py, at o/<slug>/webhooks/).
 
 Every page is for the organisation's admins; other members get 403, the outsider 404. The buttons
-(turn on/off, send a test event, retry now) answer only POST: an admin's GET gets 405.
+(turn on/off, send a test event, retry now) answer only POST: an admin's GET gets 405. Changing an
+endpoint, replacing its secret and deleting it ask first (GET shows the form or the question).
 """
 
 import uuid
@@ -51,6 +52,22 @@ ROWS = [
         note="the secret is shown in the answer, not after a redirect",
     ),
     Row("webhooks:endpoint", ADMINS, kwargs=endpoint),
+    Row("webhooks:endpoint_edit", ADMINS, kwargs=endpoint),
+    Row(
+        "webhooks:endpoint_edit",
+        ADMINS_POST,
+        kwargs=endpoint,
+        method="post",
+        data=lambda world: {"url": URL, "events": ["assessment.shared"], "is_active": "on"},
+    ),
+    Row("webhooks:endpoint_secret", ADMINS, kwargs=endpoint, note="asks before replacing"),
+    Row(
+        "webhooks:endpoint_secret",
+        ADMINS_POST | {"admin": 200},
+        kwargs=endpoint,
+        method="post",
+        note="the new secret is shown in the answer, not after a redirect",
+    ),
     Row("webhooks:endpoint_switch", POST_ONLY, kwargs=endpoint),
     Row("webhooks:endpoint_switch", ADMINS_POST, kwargs=endpoint, method="post", data=lambda world: {"on": "0"}),
     Row("webhooks:endpoint_test", POST_ONLY, kwargs=endpoint),
