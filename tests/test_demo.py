@@ -18,7 +18,10 @@ from assessments.report import build_report
 from cases import handling
 from cases import keys as case_keys
 from cases.models import Assignment, Case, CaseGrant, CaseRole, CaseStep, Note
+from dialogue.models import Participant, Record, Session, Vote
+from ecosystem.models import ImportedOrganisation, Relation
 from organisations.models import Alliance, AllianceMember, Consent, Invitation, Membership, Organisation, Partnership
+from power.models import Change, Score
 from speakup import crypto, keys
 from speakup.models import Channel, ChannelHandler, HandlerGrant, HandlerKey, Report, ReportKey
 
@@ -46,6 +49,14 @@ MODELS = [
     Report,
     ReportKey,
     HandlerGrant,
+    Session,
+    Participant,
+    Vote,
+    Record,
+    Score,
+    Change,
+    ImportedOrganisation,
+    Relation,
 ]
 OFFICER = "officer@hulp-zonder-grenzen.example"
 
@@ -135,7 +146,8 @@ def test_running_twice_changes_nothing():
     assert "0 new people" in out
     # Exactly one of each demo record, however often the command runs.
     assert Assessment.objects.count() == 2
-    assert ActionPlan.objects.count() == 1
+    # The organisation's plan from the gaps, and the one the power-awareness session agreed.
+    assert ActionPlan.objects.count() == 2
     assert Report.objects.count() == 1
     # The officer's, and the director's (the decision-maker on the demo cases).
     assert HandlerKey.objects.count() == 2
@@ -446,3 +458,53 @@ def test_a_rerun_makes_a_demo_case_that_is_missing_and_leaves_the_others():
 
     assert set(Case.objects.exclude(subtype__code="fraud").values_list("code", flat=True)) == kept
     assert Case.objects.filter(subtype__code="fraud").count() == 1
+
+
+def test_the_dilemma_session_took_place_with_anonymous_phones_votes_and_records():
+    run_demo()
+    session = Session.objects.get(kind=Session.Kind.DILEMMA)
+    assert session.is_closed and session.organisation.slug == "hulp-zonder-grenzen"
+    assert session.items.count() == 3
+    participants = session.participants.count()
+    assert participants == 9 and session.participants.filter(display_name="").exists()
+    # Everyone voted on every dilemma, and not all the same way.
+    assert session.votes.count() == 3 * participants
+    for item in session.items.all():
+        assert item.revealed and item.votes.values("choice").distinct().count() > 1
+    assert set(session.records.values_list("kind", flat=True)) == {Record.Kind.AGREEMENT, Record.Kind.LESSON}
+
+
+def test_the_power_session_shows_the_partners_seeing_influence_differently_and_agreed_changes():
+    run_demo()
+    session = Session.objects.get(kind=Session.Kind.POWER)
+    assert session.is_closed and session.partnership.partner.slug == "tumaini-health"
+    sides = {
+        slug: list(
+            Score.objects.filter(session=session, participant__power_affiliation__side__slug=slug).values_list(
+                "value", flat=True
+            )
+        )
+        for slug in ("hulp-zonder-grenzen", "tumaini-health")
+    }
+    assert all(sides.values())
+    # The partner sees more of the influence with the funder (1 on the scale) than the funder does.
+    assert sum(sides["tumaini-health"]) / len(sides["tumaini-health"]) < sum(sides["hulp-zonder-grenzen"]) / len(
+        sides["hulp-zonder-grenzen"]
+    )
+    changes = Change.objects.filter(session=session)
+    assert changes.count() == 2 and all(change.action_id for change in changes)
+
+
+def test_the_ecosystem_is_imported_and_linked_to_the_demo_organisations():
+    run_demo()
+    hzg = ImportedOrganisation.objects.get(identifier="NL-KVK-90412736")
+    assert hzg.samen_organisation.slug == "hulp-zonder-grenzen"
+    assert Relation.objects.filter(source=hzg).count() >= 5
+    # Partners without an identifier are kept by name, per publisher: Maji Safi is in two publishers' files.
+    by_name = ImportedOrganisation.objects.filter(identifier="")
+    assert sorted(by_name.values_list("name", flat=True)) == [
+        "Gulu Youth Forward",
+        "Maji Safi Initiative",
+        "Maji Safi Initiative",
+        "Tejiendo Paz",
+    ]

@@ -41,6 +41,7 @@ from organisations.models import (
     Partnership,
     Role,
 )
+from samen import demo_ecosystem, demo_sessions
 from speakup import crypto, keys
 from speakup.models import Channel, ChannelHandler, HandlerKey, Report
 
@@ -486,6 +487,12 @@ class Command(BaseCommand):
                 self.load_assessments()
             self.load_speakup()
             self.load_cases()
+            if framework_loaded:
+                demo_sessions.load(
+                    Organisation.objects.get(slug="hulp-zonder-grenzen"),
+                    Organisation.objects.get(slug="tumaini-health"),
+                )
+        demo_ecosystem.load()
         if options["verbosity"]:
             self.stdout.write(f"Demo data ready ({created} new people).")
             if not framework_loaded:
