@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from framework.models import Bilingual, Localised, ViolationSubtype, ViolationType, active_content_language
-from organisations.models import Consent, Organisation
+from organisations.models import AllianceMember, Consent, Organisation
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -87,30 +87,30 @@ class DilemmaQuerySet(models.QuerySet["Dilemma"]):
         """The library as `viewer` sees it: the framework's dilemmas, its own published ones, and those
         other organisations share with it by an active consent (a sector-wide one once the editors approved).
 
-        One query, whose cost does not grow with the sector library: a sector share without an end date is
-        read from `in_sector_library`, which `refresh_sector_listing` keeps on the dilemma. The other consents
-        (to this organisation, to its alliances, a sector share that ends on a date) are few per viewer and
-        checked here, each only for a dilemma of the organisation that gave it.
+        The authority on who sees what; the search's visibility tokens (`audience_tokens`) only narrow its
+        work before this applies. One query whose parts are a UNION ALL of id lists, each answered from an
+        index of its own (organisation, the sector library's partial index, the consents' subjects): an OR of
+        the parts made SQLite read every candidate's wide row and PostgreSQL scan the table. A sector share
+        without an end date is read from `in_sector_library`, which `refresh_sector_listing` keeps on the
+        dilemma. The other consents (to this organisation, to its alliances, a sector share that ends on a
+        date) are few per viewer and checked here, each only for a dilemma of the organisation that gave it.
         """
-        looked_up = (
-            Consent.objects.granting(viewer)
-            .filter(subject__startswith=f"{SUBJECT_KIND}:")
-            .exclude(scope=Consent.Scope.SECTOR, valid_until__isnull=True)
+        published = Q(status=Status.PUBLISHED, retired=False)
+        framework = Dilemma.objects.filter(published, organisation__isnull=True).order_by().values("pk")
+        own = Dilemma.objects.filter(published, organisation=viewer).order_by().values("pk")
+        # The sector library on its partial index (which holds status and retired: no table rows are read).
+        sector = Dilemma.objects.filter(published, in_sector_library=True).order_by().values("pk")
+        # The other consents lead: each finds the dilemma it names, of the organisation that gave it.
+        granting = Consent.objects.granting(viewer).filter(subject__startswith=f"{SUBJECT_KIND}:").order_by()
+        named = Dilemma.objects.filter(published, organisation=OuterRef("organisation"), subject=OuterRef("subject"))
+        direct = granting.exclude(scope=Consent.Scope.SECTOR).values(dilemma=Subquery(named.values("pk")[:1]))
+        dated = granting.filter(scope=Consent.Scope.SECTOR, valid_until__isnull=False).values(
+            dilemma=Subquery(named.filter(sector_status=SectorStatus.APPROVED).values("pk")[:1])
         )
-        given_by_owner = looked_up.filter(organisation=OuterRef("organisation"), subject=OuterRef("subject"))
-        shared = (
-            Dilemma.objects.filter(subject__in=looked_up.values("subject"))
-            .filter(
-                Exists(given_by_owner.exclude(scope=Consent.Scope.SECTOR))
-                | (Exists(given_by_owner.filter(scope=Consent.Scope.SECTOR)) & Q(sector_status=SectorStatus.APPROVED))
-            )
-            .values("pk")
-        )
-        # The sector library as a subquery on its partial index: as a plain `in_sector_library` term, SQLite
-        # cannot serve the OR from indexes and reads every published dilemma instead.
-        sector = Dilemma.objects.filter(in_sector_library=True).values("pk")
-        return self.published().filter(
-            Q(organisation__isnull=True) | Q(organisation=viewer) | Q(pk__in=sector) | Q(pk__in=shared)
+        # `pk + 0`, not the key itself: SQLite would look every visible row up by its key, reading wide rows
+        # (for the listing's order, all of them); this way it walks the listing's index and checks each key.
+        return self.alias(visible_key=F("pk") + 0).filter(
+            visible_key__in=framework.union(own, sector, direct, dated, all=True)
         )
 
     def awaiting_sector_review(self) -> "DilemmaQuerySet":
@@ -228,15 +228,32 @@ class Dilemma(Bilingual):
     # The library reads this one indexed column instead of matching every sector consent to its dilemma on
     # every request (docs/benchmarks.md); the consents stay the record of what was shared.
     in_sector_library = models.BooleanField(default=False, editable=False)
+    # Whom its organisation's active consents share it with, as the search's visibility tokens ("vo<id>" an
+    # organisation, "va<id>" an alliance, "vsector"): kept by refresh_audience() whenever a consent on it
+    # changes. The full-text document adds the owner's token, "vframework" and the sector library's from the
+    # row itself, and none at all unless it is published (migration 0004). A superset of what
+    # `visible_to` allows, never less: a share that ends on a date keeps its token after that date, and
+    # `visible_to` still decides.
+    audience = models.TextField(blank=True, default="", editable=False)
 
     objects = DilemmaQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-created_at", "pk"]
+        # The parts of `visible_to` each read one of these and no table row (covering indexes on SQLite).
         indexes = [
-            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["organisation", "status", "retired"], name="dilemma_visible_owner"),
             models.Index(fields=["status", "published_at"]),
-            models.Index(fields=["published_at"], condition=Q(in_sector_library=True), name="dilemma_sector_library"),
+            # The library's order: its first page reads the first visible rows of this index, and stops.
+            models.Index(fields=["published_at", "created_at"], name="dilemma_listing"),
+            models.Index(
+                fields=["in_sector_library", "status", "retired"],
+                condition=Q(in_sector_library=True),
+                name="dilemma_visible_sector",
+            ),
+            models.Index(
+                fields=["subject", "organisation", "status", "retired", "sector_status"], name="dilemma_visible_shared"
+            ),
         ]
         constraints = [
             # Framework dilemmas have a slug, come from a file and are published; organisations' never do.
@@ -375,6 +392,11 @@ class Dilemma(Bilingual):
         if listed != self.in_sector_library:
             self.in_sector_library = listed
             self.save(update_fields=["in_sector_library"])
+
+    def refresh_audience(self) -> None:
+        """Set `audience` from its organisation's active consents on it (see the field)."""
+        refresh_audiences(Dilemma.objects.filter(pk=self.pk))
+        self.refresh_from_db(fields=["audience"])
 
     # --- Writing ------------------------------------------------------------------------------------
 
@@ -662,3 +684,62 @@ def consent_changed(sender: type[Consent], instance: Consent, **kwargs: Any) -> 
     if instance.subject.startswith(f"{SUBJECT_KIND}:"):
         for dilemma in Dilemma.objects.filter(subject=instance.subject):
             dilemma.refresh_sector_listing()
+        refresh_audiences(Dilemma.objects.filter(subject=instance.subject))
+
+
+# --- Visibility tokens: what the search intersects its words with before it ranks ---------------------------
+
+FRAMEWORK_TOKEN = "vframework"  # noqa: S105 -- a search token, not a secret
+SECTOR_TOKEN = "vsector"  # noqa: S105 -- a search token, not a secret
+
+
+def organisation_token(pk: int) -> str:
+    return f"vo{pk}"
+
+
+def alliance_token(pk: int) -> str:
+    return f"va{pk}"
+
+
+def audience_tokens(viewer: Organisation) -> list[str]:
+    """The visibility tokens of what `viewer` may see: a dilemma it may see carries at least one of them."""
+    alliances = AllianceMember.objects.filter(organisation=viewer).values_list("alliance_id", flat=True)
+    return [FRAMEWORK_TOKEN, SECTOR_TOKEN, organisation_token(viewer.pk), *map(alliance_token, sorted(alliances))]
+
+
+def refresh_audiences(dilemmas: "models.QuerySet[Dilemma]") -> int:
+    """Set `audience` of these dilemmas from their organisations' active consents; how many changed.
+
+    Two queries for any number of dilemmas, and one update per dilemma whose audience changed (a data
+    migration and the bench call it on thousands).
+    """
+    rows = list(
+        dilemmas.filter(organisation__isnull=False)
+        .order_by()
+        .values_list("pk", "organisation_id", "subject", "audience")
+    )
+    if not rows:
+        return 0
+    wanted: dict[tuple[int, str], set[str]] = {(org, subject): set() for _pk, org, subject, _a in rows}
+    consents = (
+        Consent.objects.active()
+        .filter(subject__in=[subject for _pk, _org, subject, _a in rows])
+        .values_list("organisation_id", "subject", "scope", "to_organisation_id", "to_alliance_id")
+    )
+    for org, subject, scope, to_organisation, to_alliance in consents:
+        tokens = wanted.get((org, subject))
+        if tokens is None:
+            continue  # a consent of another organisation than the owner shares nothing
+        if scope == Consent.Scope.ORGANISATION and to_organisation is not None:
+            tokens.add(organisation_token(to_organisation))
+        elif scope == Consent.Scope.ALLIANCE and to_alliance is not None:
+            tokens.add(alliance_token(to_alliance))
+        elif scope == Consent.Scope.SECTOR:
+            tokens.add(SECTOR_TOKEN)
+    changed = 0
+    for pk, org, subject, audience in rows:
+        text = " ".join(sorted(wanted[(org, subject)]))
+        if text != audience:
+            Dilemma.objects.filter(pk=pk).update(audience=text)
+            changed += 1
+    return changed

@@ -7,11 +7,16 @@ Every word of the query must match, as a word or the start of one ("diem" finds 
 title or any other text of the dilemma in either language (a Dutch word finds a dilemma on the
 English interface and the reverse). Titles weigh four times as much as the rest.
 
-The index is the library's own (migration 0002):
+The index is the library's own (migrations 0002 and 0004):
 - SQLite: the FTS5 table `dilemmas_dilemma_fts`, read through `SearchEntry`, ranked by bm25 with the
   titles counting four times. Diacritics are ignored ("financiele" finds "financiële").
-- PostgreSQL: the GIN index on `postgres_vector()`: the titles weighted A, the other texts B.
+- PostgreSQL: the stored, GIN-indexed column `search_document`: the titles weighted A, the other texts B.
 - Any other database: every word as a case-insensitive "contains", newest first, no ranking.
+
+Given the reader (`viewer`), the index also intersects the words with the reader's visibility tokens
+(`audience_tokens`: the framework, the sector, the reader and its alliances) before it ranks — the FTS5
+column `visibility`, PostgreSQL's `search_audience` — so a common word ranks the few thousand dilemmas
+the reader may see rather than every match in the sector. `visible_to` stays the authority on top.
 
 The filters (visibility, tags, context, language) are the queryset's own, so they apply before
 ranking and pagination on every backend.
@@ -19,7 +24,7 @@ ranking and pagination on every backend.
 
 from typing import Any
 
-from dilemmas.models import Dilemma, DilemmaQuerySet, SearchEntry
+from dilemmas.models import Dilemma, DilemmaQuerySet, SearchEntry, audience_tokens
 from framework import fulltext
 from framework.fulltext import RankedMatches, terms, weighted_vector
 from organisations.models import Organisation
@@ -32,17 +37,29 @@ def postgres_vector() -> Any:
     return weighted_vector(("A", ["title_nl", "title_en"]), ("B", ["search_text"]))
 
 
-INDEX = fulltext.Index(entries=SearchEntry, vector=postgres_vector, fields=("title_nl", "title_en", "search_text"))
+INDEX = fulltext.Index(
+    entries=SearchEntry,
+    vector=postgres_vector,
+    fields=("title_nl", "title_en", "search_text"),
+    text_columns=("title_nl", "title_en", "search_text"),
+    audience_column="visibility",
+    document="search_document",
+    audience_document="search_audience",
+)
 
 
-def search(queryset: DilemmaQuerySet, query: str) -> "DilemmaQuerySet | RankedMatches[Dilemma]":
+def search(
+    queryset: DilemmaQuerySet, query: str, viewer: Organisation | None = None
+) -> "DilemmaQuerySet | RankedMatches[Dilemma]":
     """The dilemmas of `queryset` that match every word of `query`, best first.
 
     Without words, `queryset` itself. What comes back counts (`count()`), slices and iterates, so it
     goes straight into a Paginator: a queryset on PostgreSQL, `RankedMatches` on SQLite. Apply
-    select_related and prefetch_related before searching; they carry over.
+    select_related and prefetch_related before searching; they carry over. With `viewer` (whose
+    `visible_to` the queryset must be within), the index ranks only what the viewer may see.
     """
-    return fulltext.search(queryset, query, INDEX)  # type: ignore[return-value]
+    audience = audience_tokens(viewer) if viewer is not None else ()
+    return fulltext.search(queryset, query, INDEX, audience)  # type: ignore[return-value]
 
 
 def top(viewer: Organisation, query: str, *, limit: int = 5) -> tuple[list[Dilemma], bool]:
@@ -55,5 +72,6 @@ def top(viewer: Organisation, query: str, *, limit: int = 5) -> tuple[list[Dilem
     """
     if not terms(query):
         return [], False
-    found = list(search(Dilemma.objects.visible_to(viewer).select_related("organisation"), query)[: limit + 1])
+    visible = Dilemma.objects.visible_to(viewer).select_related("organisation")
+    found = list(search(visible, query, viewer)[: limit + 1])
     return found[:limit], len(found) > limit

@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connections, models
-from django.db.models import F, Q, QuerySet
+from django.db.models import Expression, F, Q, QuerySet
 
 MAX_TERMS = 8
 WORD = re.compile(r"\w+")
@@ -44,15 +44,45 @@ def terms(query: str) -> list[str]:
     return [word.lower() for word in WORD.findall(query)][:MAX_TERMS]
 
 
-def fts5_match(words: Sequence[str]) -> str:
-    """The FTS5 query for `words`: each quoted (a bare word could be an operator such as NOT), each a prefix."""
-    return " ".join(f'"{word}"*' for word in words)
+def fts5_match(words: Sequence[str], columns: Sequence[str] = (), audience: Sequence[str] = (), among: str = "") -> str:
+    """The FTS5 query for `words`: each quoted (a bare word could be an operator such as NOT), each a prefix.
+
+    With `columns`, the words are looked for in those columns only; with `audience`, a row must also hold
+    one of these tokens in the column `among` (tokens are words too, quoted all the same).
+    """
+    match = " ".join(f'"{word}"*' for word in words)
+    if columns:
+        match = f"{{{' '.join(columns)}}} : ({match})"
+    if audience:
+        anyone = " OR ".join(f'"{token}"' for token in audience)
+        match += f" AND {among} : ({anyone})"
+    return match
 
 
 def tsquery(words: Sequence[str]) -> SearchQuery:
     """The PostgreSQL query for `words`: all of them, each a prefix."""
     # \w+ words hold no tsquery operators, so they can be joined into a raw prefix query safely.
     return SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=CONFIG)
+
+
+def any_of(tokens: Sequence[str]) -> SearchQuery:
+    """The PostgreSQL query for any one of `tokens` (letters and digits only), each as a whole word."""
+    return SearchQuery(" | ".join(tokens), search_type="raw", config=CONFIG)
+
+
+class StoredColumn(Expression):
+    """A tsvector column the model does not declare (a generated column only PostgreSQL has), of the
+    query's own table: `"dilemmas_dilemma"."search_document"`, whatever alias that table has in the query."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str) -> None:
+        super().__init__()
+        self.column = column
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(self.column)}", []
 
 
 def weighted_vector(*groups: tuple[str, Sequence[str]]) -> Any:
@@ -80,11 +110,21 @@ class Match(models.Lookup):
 
 @dataclass(frozen=True)
 class Index:
-    """How one model is searched: its FTS5 table (SQLite), its weighted document (PostgreSQL), its text columns."""
+    """How one model is searched: its FTS5 table (SQLite), its weighted document (PostgreSQL), its text columns.
+
+    An index may also hold visibility tokens (see `search(audience=…)`): on SQLite in the FTS5 column
+    `audience_column` (the words are then looked for in `text_columns` only), on PostgreSQL in the stored
+    tsvector column `audience_document`. And on PostgreSQL the weighted document may be stored in a column
+    (`document`) rather than computed from `vector()` for every row ranked.
+    """
 
     entries: type[models.Model]
     vector: Callable[[], Any]
     fields: tuple[str, ...]
+    text_columns: tuple[str, ...] = ()
+    audience_column: str = ""
+    document: str = ""
+    audience_document: str = ""
 
 
 class RankedMatches(Generic[M]):
@@ -92,7 +132,9 @@ class RankedMatches(Generic[M]):
 
     The FTS5 table leads the query and the filtered queryset is only a condition on it. Joined the other
     way round, SQLite's planner walks the searched table and runs the full-text match once per row: on
-    50,000 dilemmas that is seconds instead of milliseconds.
+    50,000 dilemmas that is seconds instead of milliseconds. The ids of every match, best first, are read
+    once, by the first count or slice: the paginator's count and its page then cost one match and one
+    ranking, not two.
     """
 
     def __init__(self, queryset: QuerySet[M], entries: QuerySet[Any]) -> None:
@@ -101,9 +143,16 @@ class RankedMatches(Generic[M]):
         # `key + 0` is an expression, not the rowid column: SQLite cannot use it to look rows up one by one,
         # so it scans the matches and checks each against the queryset's ids, computed once.
         self.entries = entries.alias(candidate=F(self.key) + 0).filter(candidate__in=queryset.values("pk"))
+        self._ids: list[Any] | None = None
+
+    def ids(self) -> list[Any]:
+        """The ids of every match, best first."""
+        if self._ids is None:
+            self._ids = list(self.entries.order_by("rank", self.key).values_list(self.key, flat=True))
+        return self._ids
 
     def count(self) -> int:
-        return self.entries.count()
+        return len(self.ids())
 
     def __len__(self) -> int:
         return self.count()
@@ -117,35 +166,49 @@ class RankedMatches(Generic[M]):
     def __getitem__(self, index: int | slice) -> M | list[M]:
         if isinstance(index, int):
             return self[index : index + 1][0]
-        ids = list(self.entries.order_by("rank", self.key).values_list(self.key, flat=True)[index])
-        found = self.queryset.in_bulk(ids)
+        ids = self.ids()[index]
+        # The ids passed the queryset's filters already (visibility, which can be costly, among them): the
+        # rows are fetched by key alone, with the queryset's select_related and prefetch_related.
+        rows = self.queryset.model._default_manager.db_manager(self.queryset.db).filter(pk__in=ids)
+        rows.query.select_related = self.queryset.query.select_related
+        rows = rows.prefetch_related(*self.queryset._prefetch_related_lookups)  # type: ignore[attr-defined]
+        found = {row.pk: row for row in rows}
         return [found[pk] for pk in ids if pk in found]
 
     def __iter__(self) -> Iterator[M]:
         return iter(self[:])
 
 
-def search(queryset: QuerySet[M], query: str, index: Index) -> "QuerySet[M] | RankedMatches[M]":
+def search(
+    queryset: QuerySet[M], query: str, index: Index, audience: Sequence[str] = ()
+) -> "QuerySet[M] | RankedMatches[M]":
     """The rows of `queryset` that match every word of `query`, best first.
 
     Without words, `queryset` itself. What comes back counts (`count()`), slices and iterates, so it
     goes straight into a Paginator: a queryset on PostgreSQL, `RankedMatches` on SQLite. Apply
     select_related and prefetch_related before searching; they carry over.
+
+    With `audience` (an index with visibility tokens), only rows holding one of these tokens are matched
+    and ranked: the index narrows the work to what the reader may see before it ranks. `queryset` still
+    decides what is found; the tokens must be a superset of what it allows, or rows it allows are missed.
     """
     words = terms(query)
     if not words:
         return queryset
     vendor = connections[queryset.db].vendor
+    tokens = audience if index.audience_column or index.audience_document else ()
     if vendor == "sqlite":
-        return RankedMatches(queryset, index.entries._default_manager.filter(document__match=fts5_match(words)))
+        match = fts5_match(words, index.text_columns, tokens, index.audience_column)
+        return RankedMatches(queryset, index.entries._default_manager.filter(document__match=match))
     if vendor == "postgresql":
         wanted = tsquery(words)
-        return (
-            queryset.annotate(search_vector=index.vector())
-            .filter(search_vector=wanted)
-            .annotate(rank=SearchRank(F("search_vector"), wanted))
-            .order_by("-rank", "pk")
-        )
+        document = StoredColumn(index.document) if index.document else index.vector()
+        found = queryset.alias(search_vector=document).filter(search_vector=wanted)
+        if tokens:
+            found = found.alias(search_audience=StoredColumn(index.audience_document)).filter(
+                search_audience=any_of(tokens)
+            )
+        return found.annotate(rank=SearchRank(F("search_vector"), wanted)).order_by("-rank", "pk")
     found = Q()
     for word in words:
         either = Q()

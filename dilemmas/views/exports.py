@@ -55,7 +55,7 @@ def library_csv(request: HttpRequest, slug: str) -> HttpResponse:
             ", ".join(str(tag.name) for tag in d.tags),
             d.published_at.date() if d.published_at else None,
         ]
-        for d in search(_listing(found), wanted["q"])
+        for d in search(_listing(found), wanted["q"], viewer)
     ]
     _record_export(request, viewer, "dilemma library", len(rows))
     header = [

@@ -34,7 +34,7 @@ def library(request: HttpRequest, slug: str) -> HttpResponse:
     found = Dilemma.objects.visible_to(viewer).with_topic(wanted["tag"]).in_language(wanted["language"])
     if wanted["context"]:
         found = found.filter(context=wanted["context"])
-    page = Paginator(search(_listing(found), wanted["q"]), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(search(_listing(found), wanted["q"], viewer), PER_PAGE).get_page(request.GET.get("page"))
     filtered = any(wanted.values())
     # The person's own drafts, and for a reviewer what waits for review: the count behind "Our dilemmas".
     in_progress = Q(author=membership.user)
