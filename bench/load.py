@@ -29,9 +29,11 @@ with SIGKILL at 30 % of the run and started again 5 s later, and the database is
 Afterwards every report, answer and vote that got a success response is looked up in the database
 (the receipt's lookup value, Argon2id again; the answer's comment; the participant and dilemma), none may
 be there twice, and every failed request must have got a clear error (an HTTP error status with a page,
-or a connection error the client saw); a 200 with the wrong page is a failure. The verdict is printed;
-results go to bench/results/load.json (load-faults.json with --faults). Goal without faults: no errors,
-p95 ≤ 200 ms. No test asserts on the timings.
+or a connection error the client saw); a 200 with the wrong page is a failure. Then a probe sends one
+report, one answer and one vote twice as they stand (what a browser's resend would do) and counts the
+records each left. The verdict is printed (exit status 1 when it fails: something lost or stored twice, an
+unclear failure, or any error in a run without faults); the goal without faults, p95 ≤ 200 ms, is printed
+as met or not and never judged. Results: bench/results/load.json (load-faults.json with --faults).
 """
 
 import argparse
@@ -864,7 +866,7 @@ def main() -> int:
     for event in events:
         print(f"  at {event['at']:6.1f} s: {event['event']}")
     by_window = loadlib.errors_by_window(run.stats.error_log, windows(events, elapsed))
-    for window, counts in by_window.items():
+    for window, counts in by_window.items() if events else ():
         print(f"  errors {window}: {sum(counts.values())} {dict(counts) if counts else ''}")
     db_back = next((e["at"] for e in events if e["phase"] == "db-back"), None)
     if db_back is not None:
@@ -911,8 +913,12 @@ def main() -> int:
     )
     print(f"Every failed request got a clear error: {'yes' if not unclear else f'NO — {unclear}'}")
     print(f"Nothing lost, nothing stored twice: {'yes' if stored_ok else 'NO'}")
-    verdict = stored_ok and not unclear and (args.faults or goal_met)
-    print(f"VERDICT: {'PASS' if verdict else 'FAIL'}")
+    # Timings never decide the verdict (a shared machine is noisy); errors do when there were no faults.
+    verdict = stored_ok and not unclear and (args.faults or every["errors"] == 0)
+    print(
+        f"VERDICT: {'PASS' if verdict else 'FAIL'} (nothing lost or stored twice, every failure a clear error"
+        f"{'' if args.faults else ', no errors'}; the p95 goal is reported above, not judged)"
+    )
     for name, text in server_logs.items():
         lines = [line for line in text.splitlines() if line.strip()]
         if lines:
