@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from django.db import connection
+
 from assessments.models import Answer, Assessment, Rating, Status
 from framework.models import AssessmentLibrary, LibraryArea, MaturityLevel, Requirement, SuggestedAction
 from organisations.models import Partnership
-from samen.scale.common import Context, bulk
+from samen.scale.common import Context, bulk, insert
 
 SHIPPED = "partner-integrity-baseline"
 LIBRARY = "sector-scale-baseline"
@@ -129,20 +131,26 @@ def assessments(ctx: Context) -> None:
 
     made = ctx.assessments = bulk(Assessment, (make(link) for link in chosen))
     answerer = {p.pk: ctx.people.get((p.pk, "member")) for p in ctx.partners}
-    bulk(
-        Answer,
-        (
-            Answer(
-                assessment=a,
-                requirement=req,
-                organisation_id=a.organisation_id,
-                level=rng.choices((0, 1, 2, 3, 4, 5), weights=(1, 2, 4, 6, 4, 2))[0],
-                comment=rng.choice(COMMENTS),
-                answered_by=answerer.get(a.organisation_id),
-                answered_at=a.created_at + timedelta(days=1 + n % 9),
+    adapt = connection.ops.adapt_datetimefield_value
+    levels, weights = (0, 1, 2, 3, 4, 5), (1, 2, 4, 6, 4, 2)
+
+    def rows(a: Assessment) -> list[tuple[object, ...]]:
+        person = answerer.get(a.organisation_id)
+        moments = [adapt(a.created_at + timedelta(days=1 + d)) for d in range(9)]
+        return [
+            (
+                a.pk,
+                req.pk,
+                a.organisation_id,
+                level,
+                rng.choice(COMMENTS),
+                person.pk if person else None,
+                moments[n % 9],
             )
-            for a in made
-            for n, req in enumerate(ctx.requirements)
-        ),
-        batch_size=5_000,
-    )
+            for n, (req, level) in enumerate(
+                zip(ctx.requirements, rng.choices(levels, weights=weights, k=len(ctx.requirements)), strict=True)
+            )
+        ]
+
+    fields = ["assessment", "requirement", "organisation", "level", "comment", "answered_by", "answered_at"]
+    insert(Answer, fields, (row for a in made for row in rows(a)))

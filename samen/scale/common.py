@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connection, models
 
 T = TypeVar("T")
 M = TypeVar("M", bound=models.Model)
@@ -84,6 +84,23 @@ def spread(total: int, weights: Sequence[float]) -> list[int]:
     for i in sorted(range(len(weights)), key=lambda i: exact[i] - counts[i], reverse=True)[: total - sum(counts)]:
         counts[i] += 1
     return counts
+
+
+def insert(model: type[models.Model], fields: list[str], rows: Iterable[tuple[Any, ...]], batch: int = 10_000) -> int:
+    """Plain INSERTs of value tuples (already in the database's form), for the largest tables: several times
+    faster than model instances through bulk_create. Returns the number of rows."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    column = {f.name: f.column for f in meta.concrete_fields}
+    columns = ", ".join(quote(column[name]) for name in fields)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 -- names from the model, values as parameters
+    count = 0
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(itertools.islice(iterator, batch)):
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+    return count
 
 
 def bulk(model: type[M], objects: Iterable[M], batch_size: int = BATCH) -> list[M]:
