@@ -18,7 +18,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -107,11 +107,13 @@ class DilemmaQuerySet(models.QuerySet["Dilemma"]):
         dated = granting.filter(scope=Consent.Scope.SECTOR, valid_until__isnull=False).values(
             dilemma=Subquery(named.filter(sector_status=SectorStatus.APPROVED).values("pk")[:1])
         )
-        # `pk + 0`, not the key itself: SQLite would look every visible row up by its key, reading wide rows
-        # (for the listing's order, all of them); this way it walks the listing's index and checks each key.
-        return self.alias(visible_key=F("pk") + 0).filter(
-            visible_key__in=framework.union(own, sector, direct, dated, all=True)
-        )
+        visible = framework.union(own, sector, direct, dated, all=True)
+        if connections[self.db].vendor == "sqlite":
+            # `pk + 0`, not the key itself: SQLite would look every visible row up by its key, reading wide
+            # rows (for the listing's order, all of them); this way it walks the listing's index, checks each
+            # key and stops at the end of the page. PostgreSQL joins the list to its key on its own.
+            return self.alias(visible_key=F("pk") + 0).filter(visible_key__in=visible)
+        return self.filter(pk__in=visible)
 
     def awaiting_sector_review(self) -> "DilemmaQuerySet":
         """Dilemmas offered to the whole sector, waiting for the editors: published, with an active sector consent."""
@@ -300,6 +302,12 @@ class Dilemma(Bilingual):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.subject:  # set once: the code never changes
             self.subject = f"{SUBJECT_KIND}:{self.code}"
+        if not self._state.adding and not args and kwargs.get("update_fields") is None:
+            # `audience` is kept in the database by refresh_audiences(): an instance read before a consent on it
+            # changed must not write its old tokens back (the search would miss what visible_to allows).
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "audience"
+            ]
         super().save(*args, **kwargs)
 
     title = Localised()

@@ -56,6 +56,16 @@ def test_revoking_a_share_takes_the_dilemma_out_of_the_former_recipients_search(
     assert ids(search(Dilemma.objects.visible_to(people.org), WORD, people.org)) == {ours.pk}
 
 
+def test_saving_an_instance_read_before_a_share_keeps_the_share(people):
+    ours = make_dilemma(people.org, people.member)
+    stale = Dilemma.objects.get(pk=ours.pk)
+    share(ours, Consent.Scope.ORGANISATION, to_organisation=people.other_org)
+    stale.title_en = "Our cousin supplies the rice, again"
+    stale.save()  # every field but the tokens, which the consent's signal keeps
+    assert Dilemma.objects.get(pk=ours.pk).audience == f"vo{people.other_org.pk}"
+    assert ids(search(Dilemma.objects.visible_to(people.other_org), WORD, people.other_org)) == {ours.pk}
+
+
 def test_an_alliance_share_follows_membership_without_reindexing(people):
     alliance = Alliance.objects.create(name="Relief Alliance", lead=people.org)
     AllianceMember.objects.create(alliance=alliance, organisation=people.org)
