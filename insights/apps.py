@@ -7,7 +7,10 @@ class InsightsConfig(AppConfig):
     name = "insights"
 
     def ready(self) -> None:
+        from insights import versions
         from organisations import subjects
+
+        versions.connect()
 
         # "insights:<network code>": our figures may be counted in that network's sector insights. The
         # network's people see them on its sector page (where only aggregates with small groups hidden show).

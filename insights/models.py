@@ -1,7 +1,7 @@
 """What a network (sector association) sets for its sector insights: how big a group must be to be shown.
 
-The figures themselves are never stored: they are computed from the members that opt in, every time,
-so revoking a consent removes a member from them at once.
+The figures are computed from the members that opt in (cached only under a key of those members and a
+version of their data, insights/versions.py), so revoking a consent removes a member from them at once.
 """
 
 from django.conf import settings
@@ -53,3 +53,18 @@ class SectorSettings(models.Model):
         """The network's settings, or the defaults (unsaved) when it has not changed them."""
         found = cls.objects.filter(organisation=organisation).first()
         return found or cls(organisation=organisation)
+
+
+class DataVersion(models.Model):
+    """A counter per organisation, and one for what belongs to no organisation, bumped when data the sector figures
+    read changes (insights/versions.py). The cached figures of a network are keyed on the sum over its members, so
+    any change of a member's cases, partnerships, assessments or roadmap steps makes the next page compute anew.
+    """
+
+    SECTOR = "sector"
+
+    key = models.CharField(max_length=40, unique=True)  # "org:<pk>" or SECTOR
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.number}"

@@ -1,8 +1,9 @@
 """Sector insights: figures across the members of a network that opted in, with every small group hidden.
 
 Who is counted: organisations with an active consent "insights:<network code>" that the network may see
-(`Consent.objects.granting`); the network itself never. The figures are computed on every request from
-the members' records, so a revoked consent takes its organisation out at once.
+(`Consent.objects.granting`); the network itself never. The members are read on every request and the
+figures computed from their records, or taken from a cache keyed on those members and a version of their
+data (insights/versions.py, ADR 0016), so a revoked consent takes its organisation out at once.
 
 What is shown is one fixed set of numbers per year (see insights/suppression.py for the rule), computed
 in full whatever the filters ask; the filters only choose which of those numbers a page shows. So no
@@ -384,10 +385,16 @@ def case_years(
     ]
 
 
-def figures(network: Organisation, year: int, *, minimum: Minimum | None = None) -> SectorFigures:
-    """Everything the sector pages may show for the `YEARS_SHOWN` years up to `year`, small groups hidden."""
+def figures(
+    network: Organisation, year: int, *, minimum: Minimum | None = None, sizes: dict[int, str] | None = None
+) -> SectorFigures:
+    """Everything the sector pages may show for the `YEARS_SHOWN` years up to `year`, small groups hidden.
+
+    The pages read it through insights/versions.py's `cached_figures`, which passes the `sizes`
+    (`participants`) it keys the cache on.
+    """
     minimum = minimum or minimum_of(network)
-    sizes = participants(network)
+    sizes = participants(network) if sizes is None else sizes
     population = population_of(sizes, minimum)
     types = list(ViolationType.objects.order_by("order", "code"))
     first_year = year - YEARS_SHOWN + 1

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Event, record
 from cases.annual import current_year
-from insights import sector
+from insights import sector, versions
 from insights.forms import OptInForm, SectorFilterForm, SectorSettingsForm
 from insights.models import SectorSettings, subject
 from insights.sector import SIZE_KEYS, SectorFigures, Shown
@@ -126,7 +126,7 @@ def _selection(request: HttpRequest, network: Organisation) -> tuple[SectorFilte
     except ValueError:
         year_for_categories = current_year()
     year_for_categories = min(max(year_for_categories, 2000), current_year())
-    figures = sector.figures(network, year_for_categories)
+    figures = versions.cached_figures(network, year_for_categories)
     form = SectorFilterForm(data, categories=figures.categories)
     if not form.is_valid():
         return form, None, {"figures": figures}
