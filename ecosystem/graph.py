@@ -16,13 +16,14 @@ starts from the same positions without computing a layout of its own.
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
-from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from ecosystem.adjacency import KINDS, Network, network, unpack
 from ecosystem.models import ActivityCountry, ActivitySector, ImportedOrganisation, Relation
 from organisations.models import Organisation
 
@@ -141,9 +142,23 @@ def goal_seeds(filters: Filters, limit: int = GOAL_SEEDS) -> list[int]:
     return [pk for pk, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]]
 
 
-def walk(seeds: list[int], depth: int, filters: Filters = Filters(), cap: int = NODE_CAP) -> Subgraph:
-    """The organisations within `depth` hops of `seeds` along relations that match `filters`, at most `cap`."""
+def walk(
+    seeds: list[int],
+    depth: int,
+    filters: Filters = Filters(),
+    cap: int = NODE_CAP,
+    organisations: bool = True,
+    complete: bool = True,
+) -> Subgraph:
+    """The organisations within `depth` hops of `seeds` along relations that match `filters`, at most `cap`.
+
+    Walked over the network in memory (ecosystem/adjacency.py). With `organisations` False the nodes'
+    `organisation` stays None (a caller that shows only some of them loads those itself); with `complete`
+    False there are no edges and no layout yet (ecosystem/summary.py adds the edges it draws and lays out).
+    """
     depth = max(1, min(MAX_DEPTH, depth))
+    net = network()
+    passes = net.test(filters)
     nodes = {pk: Node(pk, 0) for pk in dict.fromkeys(seeds)}
     capped = len(nodes) > cap
     if capped:
@@ -151,91 +166,158 @@ def walk(seeds: list[int], depth: int, filters: Filters = Filters(), cap: int = 
     frontier = list(nodes)
     for hop in range(1, depth + 1):
         if not frontier or len(nodes) >= cap:
-            capped = capped or bool(frontier)
+            capped = capped or (bool(frontier) and _has_next_hop(net, frontier, nodes, passes))
             break
-        found, more = _next_hop(frontier, list(nodes), filters, cap - len(nodes))
+        found, more = _next_hop(net, frontier, nodes, passes, cap - len(nodes))
         capped = capped or more
         new = []
         for pk, parent in found:
             nodes[pk] = Node(pk, hop, parent)
             new.append(pk)
         frontier = new
-    edges = _edges(list(nodes), filters)
-    organisations = ImportedOrganisation.objects.in_bulk(list(nodes))
-    for pk, node in nodes.items():
-        node.organisation = organisations.get(pk)
+    edges = _edges(net, nodes, passes) if complete else []
+    if organisations:
+        found_organisations = ImportedOrganisation.objects.in_bulk(list(nodes))
+        for pk, node in nodes.items():
+            node.organisation = found_organisations.get(pk)
     graph = Subgraph(
         nodes=nodes, edges=edges, depth=depth, cap=cap, capped=capped, centre=[pk for pk in nodes if nodes[pk].hop == 0]
     )
-    place(graph)
+    if complete:
+        place(graph)
     return graph
 
 
+def edges_touching(
+    graph: Subgraph, individual: set[int], filters: Filters = Filters(), net: Network | None = None
+) -> list[Edge]:
+    """The edges of `graph` with at least one end in `individual`, one per (source, target, kind): read from the
+    relations of those organisations only, so a walk of thousands costs the degree of the few hundred drawn."""
+    net = net or network()
+    passes = net.test(filters)
+    nodes = graph.nodes
+    edges: list[Edge] = []
+    if passes is None:
+        members = set(nodes)
+        others = members - individual
+        for u in individual:
+            targets = net.out.get(u)
+            if targets:
+                for v in net.out_set[u] & members:
+                    _add(edges, u, v, targets[v])
+            sources = net.into.get(u)
+            if sources:
+                for v in net.into_set[u] & others:
+                    _add(edges, v, u, sources[v])
+    else:
+        counts: Counter[tuple[int, int, int]] = Counter()
+        source_of, target_of, kinds = net.source, net.target, net.kind
+        for u in individual:
+            for r in net.links.get(u, ()):
+                source, target = source_of[r], target_of[r]
+                if source == u:
+                    if target in nodes and passes(r):
+                        counts[(u, target, kinds[r])] += 1
+                elif source in nodes and source not in individual and passes(r):
+                    counts[(source, u, kinds[r])] += 1
+        edges = [Edge(u, v, KINDS[kind], n) for (u, v, kind), n in counts.items()]
+    return edges
+
+
+def _reached(net: Network, pk: int, passes: Callable[[int], bool] | None) -> Iterable[int]:
+    if passes is None:
+        return net.neighbours.get(pk, ())
+    return {net.other(r, pk) for r in net.links.get(pk, ()) if passes(r)}
+
+
+def _has_next_hop(
+    net: Network, frontier: list[int], nodes: dict[int, Node], passes: Callable[[int], bool] | None
+) -> bool:
+    return any(n not in nodes for f in frontier for n in _reached(net, f, passes))
+
+
 def _next_hop(
-    frontier: list[int], visited: list[int], filters: Filters, room: int
+    net: Network, frontier: list[int], nodes: dict[int, Node], passes: Callable[[int], bool] | None, room: int
 ) -> tuple[list[tuple[int, int]], bool]:
-    """The organisations one hop out, at most `room`: those linked to most of `frontier` first, each with one of
-    the organisations that links it; and whether there were more.
-
-    Counted and ranked by the database (a hub's tens of thousands of relations never come to Python): each
-    direction gives (organisation outside, organisation in the frontier) pairs, UNION makes them distinct.
-    """
-    outgoing = filters.apply(Relation.objects.filter(source_id__in=frontier)).annotate(
-        n=F("target_id"), f=F("source_id")
-    )
-    incoming = filters.apply(Relation.objects.filter(target_id__in=frontier)).annotate(
-        n=F("source_id"), f=F("target_id")
-    )
-    out_sql, out_params = outgoing.values_list("n", "f").query.sql_with_params()
-    in_sql, in_params = incoming.values_list("n", "f").query.sql_with_params()
-    placeholders = ", ".join(["%s"] * len(visited))
-    sql = (
-        f"SELECT n, MIN(f) FROM ({out_sql} UNION {in_sql}) pairs "  # noqa: S608 -- the ORM's SQL, values as parameters
-        f"WHERE n NOT IN ({placeholders}) GROUP BY n ORDER BY COUNT(*) DESC, n LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*out_params, *in_params, *visited, room + 1])
-        rows = cursor.fetchall()
-    return [(n, f) for n, f in rows[:room]], len(rows) > room
+    """The organisations one hop out, at most `room`: those linked to most of `frontier` first (then by key), each
+    with the organisation of the frontier with the smallest key that links it; and whether there were more."""
+    counts: dict[int, int] = {}
+    parents: dict[int, int] = {}
+    for f in sorted(frontier):
+        for n in _reached(net, f, passes):
+            if n in nodes:
+                continue
+            if n in counts:
+                counts[n] += 1
+            else:
+                counts[n] = 1
+                parents[n] = f
+    ranked = sorted(counts, key=lambda n: (-counts[n], n))
+    return [(n, parents[n]) for n in ranked[:room]], len(ranked) > room
 
 
-def _edges(pks: list[int], filters: Filters) -> list[Edge]:
-    if len(pks) < 2:
-        return []
-    # Both ends in `pks`, but only the source looked up in the index: probing every (target, source) pair
-    # of 500 × 500 costs 250,000 index searches, while reading each source's relations and checking the
-    # target costs one range per source. `target_id + 0` keeps the planner off the target's index.
-    rows = (
-        filters.apply(Relation.objects.filter(source_id__in=pks))
-        .alias(target_key=F("target_id") + 0)
-        .filter(target_key__in=pks)
-        .values_list("source_id", "target_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by("source_id", "target_id", "kind")
-    )
-    return [Edge(source, target, kind, n) for source, target, kind, n in rows]
+def _add(edges: list[Edge], source: int, target: int, packed: int) -> None:
+    participation, transaction = unpack(packed)
+    if participation:
+        edges.append(Edge(source, target, KINDS[0], participation))
+    if transaction:
+        edges.append(Edge(source, target, KINDS[1], transaction))
+
+
+def _edges(net: Network, nodes: dict[int, Node], passes: Callable[[int], bool] | None) -> list[Edge]:
+    """One edge per (source, target, kind) among `nodes`, with how many relations it stands for."""
+    edges: list[Edge] = []
+    if passes is None:
+        members = set(nodes)
+        for u in nodes:
+            targets = net.out.get(u)
+            if targets:
+                for v in net.out_set[u] & members:
+                    _add(edges, u, v, targets[v])
+    else:
+        counts: Counter[tuple[int, int, int]] = Counter()
+        source_of, target_of, kinds = net.source, net.target, net.kind
+        for u in nodes:
+            for r in net.links.get(u, ()):
+                if source_of[r] == u and target_of[r] in nodes and passes(r):
+                    counts[(u, target_of[r], kinds[r])] += 1
+        edges = [Edge(u, v, KINDS[kind], n) for (u, v, kind), n in counts.items()]
+    edges.sort(key=lambda e: (e.source, e.target, e.kind))
+    return edges
 
 
 def place(graph: Subgraph) -> None:
-    """Ring layout: hop k on a circle of radius ≥ k × RING_STEP, wide enough to give each node NODE_ROOM."""
-    rings: dict[int, list[Node]] = defaultdict(list)
-    for node in graph.nodes.values():
-        rings[node.hop].append(node)
+    """Ring layout of all nodes of `graph` (see `place_items`)."""
+    items = [(node.pk, node.hop, node.parent) for node in graph.nodes.values()]
+    for pk, (x, y) in place_items(items).items():
+        graph.nodes[pk].x, graph.nodes[pk].y = x, y
+
+
+K = TypeVar("K")
+
+
+def place_items(items: list[tuple[K, int, K | None]]) -> dict[K, tuple[float, float]]:
+    """Ring layout of (key, hop, parent key) items: hop k on a circle of radius ≥ k × RING_STEP, wide enough to
+    give each NODE_ROOM, each item near its parent so that edges between rings stay short."""
+    rings: dict[int, list[tuple[K, K | None]]] = defaultdict(list)
+    for key, hop, parent in items:
+        rings[hop].append((key, parent))
     radius = 0.0
-    angles: dict[int, float] = {}
+    angles: dict[K, float] = {}
+    positions: dict[K, tuple[float, float]] = {}
     for hop in sorted(rings):
         ring = rings[hop]
         if hop == 0:
-            ring.sort(key=lambda n: n.pk)
+            ring.sort(key=lambda item: item[0])  # type: ignore[arg-type,return-value]
         else:
-            # Near the organisation that brought each one in, so edges between rings stay short.
-            ring.sort(key=lambda n: (angles.get(n.parent or 0, 0.0), n.pk))
+            ring.sort(key=lambda item: (angles.get(item[1], 0.0) if item[1] is not None else 0.0, item[0]))
         needed = len(ring) * NODE_ROOM / (2 * math.pi)
         if hop == 0:
             radius = 0.0 if len(ring) == 1 else max(RING_STEP / 2, needed)
         else:
             radius = max(radius + RING_STEP, needed)
-        for index, node in enumerate(ring):
+        for index, (key, _) in enumerate(ring):
             angle = 2 * math.pi * index / len(ring) - math.pi / 2
-            angles[node.pk] = angle
-            node.x, node.y = round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1)
+            angles[key] = angle
+            positions[key] = (round(radius * math.cos(angle), 1), round(radius * math.sin(angle), 1))
+    return positions

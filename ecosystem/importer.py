@@ -37,6 +37,7 @@ from ecosystem.models import (
     Activity,
     ActivityCountry,
     ActivitySector,
+    GraphVersion,
     ImportedOrganisation,
     OrganisationName,
     Relation,
@@ -121,6 +122,7 @@ def import_files(
             total.refused.append(f"{(names or {}).get(path, path)}:0: cannot be read: {error.strerror or error}")
         done_bytes += path.stat().st_size if path.exists() else 0
     ImportedOrganisation.objects.with_identifier().link_samen_organisations()
+    GraphVersion.bump()  # the map reads the network again (ecosystem/adjacency.py)
     total.seconds = time.perf_counter() - started
     return total
 

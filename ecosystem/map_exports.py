@@ -1,7 +1,8 @@
 """The map's drawings and downloads, from a prepared view: the SVG overview, GraphML, and the rows of the CSVs.
 
 The SVG is drawn from the server's ring layout (ecosystem/graph.py), so it needs no JavaScript and is
-the same picture the page shows and the download gives. It carries presentation attributes only (the
+the same picture the page shows and the download gives. Groups of organisations (ecosystem/summary.py)
+are dashed squares with their count, as on the interactive map. It carries presentation attributes only (the
 CSP forbids style attributes) and a <title> for assistive technology; the table beside it on the page
 holds the same organisations and relations in words.
 """
@@ -47,12 +48,22 @@ def overview_svg(nodes: Sequence["MapNode"], edges: Sequence["MapEdge"], title: 
     parts.append("</g><g>")
     for node in nodes:
         radius = node.size / 2
+        if node.group:
+            # A group: a dashed square with its count, as the interactive map draws it.
+            parts.append(
+                f'<rect x="{node.x - radius:.1f}" y="{node.y - radius:.1f}" width="{node.size:.1f}" '
+                f'height="{node.size:.1f}" rx="4" fill="{node.colour}" stroke="{INK}" stroke-width="1.5" '
+                f'stroke-dasharray="3 2"><title>{escape(node.name)}</title></rect>'
+                f'<text x="{node.x}" y="{node.y + 4:.1f}" text-anchor="middle" fill="#ffffff" '
+                f'aria-hidden="true">{node.members}</text>'
+            )
+            continue
         parts.append(
             f'<circle cx="{node.x}" cy="{node.y}" r="{radius:.1f}" fill="{node.colour}" stroke="#ffffff" '
             f'stroke-width="1.5"><title>{escape(node.name)}</title></circle>'
         )
     parts.append("</g>")
-    labelled = [n for n in nodes if n.hop == 0] + [n for n in nodes if n.hop == 1]
+    labelled = [n for n in nodes if n.hop == 0 and not n.group] + [n for n in nodes if n.hop == 1 and not n.group]
     if len(labelled) <= MAX_LABELS:
         parts.append(f'<g fill="{INK}" stroke="#ffffff" stroke-width="3" paint-order="stroke">')
         for node in labelled:

@@ -398,3 +398,25 @@ class NetworkFigures(models.Model):
         if latest_import is not None and self.computed_at < latest_import:
             return True
         return timezone.now() - self.computed_at > self.MAX_AGE
+
+
+class GraphVersion(models.Model):
+    """One row: a token that changes whenever the relations, organisations or activity sectors and countries change.
+
+    The map keeps the whole network in each process's memory (ecosystem/adjacency.py) and reads it again
+    only when this token differs from the one it was read under. The importer writes a new token at the
+    end of every import, and saving a relation, an organisation, a sector or a country does too (the test
+    helpers and the admin write that way). Whatever deletes relations in bulk must call `bump` itself.
+    A random token, not a counter: a rolled-back transaction brings back an older counter value that a
+    different network would then reuse.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def bump(cls) -> None:
+        cls.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex, "changed_at": timezone.now()})

@@ -150,19 +150,88 @@ def blind_spots(viewer: Organisation, cap: int = BLIND_SPOT_CAP) -> tuple[list[I
     return found, capped
 
 
-def for_graph(viewer: Organisation, graph: Subgraph) -> tuple[dict[int, Integrity], set[int], set[int]]:
-    """The overlay by node, the viewer's own nodes and the blind-spot nodes, for the organisations on a map."""
-    links = samen_links(node.organisation for node in graph.nodes.values() if node.organisation)
-    samen = {samen_pk: pk for pk, samen_pk in links.items()}
-    by_samen = overlay(viewer, set(samen))
-    by_node = {samen[pk]: integrity for pk, integrity in by_samen.items()}
-    mine = {pk for pk, samen_pk in links.items() if samen_pk == viewer.pk}
-    adjacency = graph.neighbours()
-    second: set[int] = set()
-    for pk in by_node:
-        second |= adjacency.get(pk, set())
-    second -= set(by_node) | mine
-    linked = {links[pk] for pk in second if pk in links}
-    covered = assessed_ids(linked) | channel_ids(linked)
-    spots = {pk for pk in second if pk not in links or links[pk] not in covered}
+def viewer_nodes(viewer: Organisation) -> tuple[set[int], dict[int, int]]:
+    """The imported organisations that are the viewer, and those that are its current partners (imported pk →
+    Samen pk), by the rule of `samen_links`: linked by the import, else by the same identifier. Four queries
+    whatever the size of the map."""
+    partners = current_partner_ids(viewer)
+    ids = partners | {viewer.pk}
+    identifiers = dict(
+        Organisation.objects.filter(pk__in=ids).exclude(iati_identifier="").values_list("iati_identifier", "pk")
+    )
+    # Two queries, each on an index (an OR of both would read the whole table on SQLite).
+    linked = ImportedOrganisation.objects.filter(samen_organisation_id__in=ids).values_list(
+        "pk", "samen_organisation_id", "identifier"
+    )
+    by_identifier = (
+        ImportedOrganisation.objects.filter(samen_organisation__isnull=True, identifier__in=list(identifiers))
+        .exclude(identifier="")
+        .values_list("pk", "samen_organisation_id", "identifier")
+    )
+    rows = [*linked, *(by_identifier if identifiers else [])]
+    mine: set[int] = set()
+    found: dict[int, int] = {}
+    for pk, link, identifier in rows:
+        samen_pk = link or identifiers.get(identifier)
+        if samen_pk == viewer.pk:
+            mine.add(pk)
+        elif samen_pk is not None and samen_pk in partners:
+            found[pk] = samen_pk
+    return mine, found
+
+
+def covered_nodes() -> set[int]:
+    """Imported organisations linked to a Samen organisation with a current assessment or an open speak-up
+    channel (its own or its alliance's): two queries, existence only."""
+    today = timezone.localdate()
+    assessed = Assessment.objects.final().filter(valid_until__gte=today).values("organisation_id")
+    own = Channel.objects.filter(is_open=True, organisation__isnull=False).values("organisation_id")
+    via_alliance = Alliance.objects.filter(speakup_channels__is_open=True).values(
+        "alliance_memberships__organisation_id"
+    )
+    covered = Organisation.objects.filter(Q(pk__in=assessed) | Q(pk__in=own) | Q(pk__in=via_alliance))
+    # Two queries, each on an index (see `viewer_nodes`).
+    linked = ImportedOrganisation.objects.filter(samen_organisation__in=covered.values("pk"))
+    by_identifier = ImportedOrganisation.objects.filter(
+        samen_organisation__isnull=True, identifier__in=covered.exclude(iati_identifier="").values("iati_identifier")
+    ).exclude(identifier="")
+    return set(linked.values_list("pk", flat=True)) | set(by_identifier.values_list("pk", flat=True))
+
+
+def for_graph(
+    viewer: Organisation,
+    graph: Subgraph,
+    found: tuple[set[int], dict[int, int]] | None = None,
+    second: set[int] | None = None,
+) -> tuple[dict[int, Integrity], set[int], set[int]]:
+    """The overlay by node, the viewer's own nodes and the blind-spot nodes, for the organisations on a map.
+
+    A constant number of queries, however many organisations the map holds: the viewer's and its
+    partners' nodes are looked up from the partnerships (or given: `found`, from `viewer_nodes`), not
+    from the map's thousands of nodes. Blind spots are found along `graph.edges`, which must hold
+    every edge of the partners on the map; `second`, when given, are the organisations related to
+    any of the partners on the map (a caller that keeps it saves going through the edges).
+    """
+    mine, partners = found or viewer_nodes(viewer)
+    mine = mine & graph.nodes.keys()
+    on_map = {pk: samen_pk for pk, samen_pk in partners.items() if pk in graph.nodes}
+    by_samen = overlay(viewer, set(on_map.values()))
+    by_node = {pk: by_samen[samen_pk] for pk, samen_pk in on_map.items() if samen_pk in by_samen}
+    if second is None:
+        second = _related(graph, set(by_node))
+    else:
+        # Given: the organisations related to any partner on the map; keep those of partners with an overlay.
+        second = second if len(by_node) == len(on_map) else _related(graph, set(by_node))
+    second = second - set(by_node) - mine
+    spots = second - covered_nodes() if second else set()
     return by_node, mine, spots
+
+
+def _related(graph: Subgraph, organisations: set[int]) -> set[int]:
+    found: set[int] = set()
+    for edge in graph.edges:
+        if edge.source in organisations:
+            found.add(edge.target)
+        if edge.target in organisations:
+            found.add(edge.source)
+    return found

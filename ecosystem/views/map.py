@@ -10,6 +10,7 @@ organisation may see); outsiders get 404. An alliance is a centre only for its l
 """
 
 import math
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -22,18 +23,28 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ecosystem import map_exports
+from ecosystem.adjacency import network
 from ecosystem.figures import BROKER_CAP, figures_for
-from ecosystem.graph import MAX_DEPTH, NODE_CAP, Filters, Subgraph, goal_seeds, nodes_of, walk
+from ecosystem.graph import MAX_DEPTH, Filters, Subgraph, edges_touching, goal_seeds, nodes_of, walk
 from ecosystem.models import ImportedOrganisation, OrganisationType, Relation, Role
-from ecosystem.overlay import Integrity, blind_spots, for_graph
+from ecosystem.overlay import Integrity, blind_spots, for_graph, viewer_nodes
+from ecosystem.summary import ALL_TYPES, DRAW_CAP, Recent, Summary, summarise, type_group
 from organisations.access import get_alliance, get_membership
 from organisations.models import Alliance, Membership, Organisation
 from samen.csv_export import csv_response, filename
 
+# The walk finds at most this many organisations; beyond DRAW_CAP the map draws groups (ecosystem/summary.py).
+WALK_CAP = 5000
+# The drawings of the last maps asked for, per process: what is drawn one by one, the groups, their edges and
+# the layout, for a centre, depth, filters, opened groups and the viewer's partners on the map, at one data
+# version. The overlay is not in them: it is read again for every request.
+SUMMARIES = Recent(64)
+# Groups opened at once (each `expand` value names one).
+MAX_EXPANDED = 10
 PAGE_SIZE = 50
 SEARCH_RESULTS = 20
 BLIND_SPOTS_SHOWN = 50
@@ -57,21 +68,6 @@ TYPE_COLOURS = {
     "foundation": "#9c4a00",
     "private": "#a3324a",
     "other": "#5c6670",
-}
-TYPE_GROUPS = {
-    "10": "government",
-    "11": "government",
-    "15": "government",
-    "21": "ngo",
-    "22": "ngo",
-    "23": "ngo",
-    "24": "ngo",
-    "40": "multilateral",
-    "60": "foundation",
-    "70": "private",
-    "71": "private",
-    "72": "private",
-    "73": "private",
 }
 INTEGRITY_COLOURS = {
     "mine": "#0b5b5b",
@@ -105,6 +101,8 @@ def integrity_legend() -> list[tuple[str, str]]:
 
 CENTRE_FIELDS = ("org", "alliance", "goal_sector", "goal_country")
 FILTER_FIELDS = ("depth", "kind", "role", "year_from", "year_to", "country", "sector", "size", "colour")
+# Kept by every form and link of the page, but not one of the filters the form shows.
+EXPAND_FIELDS = ("expand",)
 
 
 class MapForm(forms.Form):
@@ -149,6 +147,23 @@ class MapForm(forms.Form):
     sector = forms.CharField(label=gettext_lazy("Sector or SDG code"), required=False, max_length=20)
     size = forms.ChoiceField(label=gettext_lazy("Size by"), choices=SIZES, required=False)
     colour = forms.ChoiceField(label=gettext_lazy("Colour by"), choices=COLOURS, required=False)
+    # Groups of the map opened one by one: "<anchor code>.<type group>", comma-separated.
+    expand = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def clean_expand(self) -> list[tuple[str, str]]:
+        keys = []
+        for part in self.cleaned_data["expand"].split(","):
+            if not part.strip():
+                continue
+            code, _dot, kind = part.strip().partition(".")
+            try:
+                code = str(uuid.UUID(code))
+            except ValueError:
+                raise forms.ValidationError(_("This group is not on the map.")) from None
+            if kind not in (*TYPE_COLOURS, ALL_TYPES):
+                raise forms.ValidationError(_("This group is not on the map."))
+            keys.append((code, kind))
+        return list(dict.fromkeys(keys))[:MAX_EXPANDED]
 
     def clean_country(self) -> str:
         return _country(self.cleaned_data["country"])
@@ -182,7 +197,13 @@ class MapForm(forms.Form):
     def query(self, **changes: object) -> str:
         """The query string of this view with `changes` (a new centre, say); empty values left out."""
         values = {name: self.cleaned_data.get(name) for name in self.fields} | changes
+        if isinstance(values.get("expand"), list):
+            values["expand"] = expand_value(values["expand"])  # type: ignore[arg-type]
         return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def expand_value(keys: list[tuple[str, str]]) -> str:
+    return ",".join(f"{code}.{kind}" for code, kind in keys)
 
 
 def _country(value: str) -> str:
@@ -209,6 +230,10 @@ class MapNode:
     mine: bool = False
     blind_spot: bool = False
     url: str = ""
+    # A group of organisations (ecosystem/summary.py): how many, and how many of them are blind spots.
+    group: bool = False
+    members: int = 0
+    blind_spots: int = 0
 
 
 @dataclass
@@ -233,6 +258,9 @@ class MapView:
     capped: bool = False
     depth: int = 2
     empty_reason: str = ""
+    found: int = 0  # organisations the walk found: drawn one by one or counted in groups
+    groups: int = 0
+    grouped: int = 0
 
     @property
     def organisation(self) -> Organisation:
@@ -256,6 +284,17 @@ class MapView:
     def filter_hidden(self) -> list[tuple[str, str]]:
         """The filters, for the search and centre forms to keep."""
         return self._pairs(FILTER_FIELDS)
+
+    @property
+    def expand_hidden(self) -> list[tuple[str, str]]:
+        """The opened groups, for the filter form to keep."""
+        if not self.form.is_valid() or not self.form.cleaned_data.get("expand"):
+            return []
+        return [("expand", expand_value(self.form.cleaned_data["expand"]))]
+
+    @property
+    def shown(self) -> int:
+        return sum(1 for n in self.nodes if not n.group)
 
     @property
     def title(self) -> str:
@@ -312,36 +351,63 @@ def prepare(request: HttpRequest, slug: str) -> MapView:
         seeds = [view.centre.pk]
         view.centre_label = view.centre.name
     if seeds:
-        graph = walk(seeds, view.depth, filters)
-        _fill(view, graph)
+        _fill(view, seeds, filters)
     return view
 
 
-def _fill(view: MapView, graph: Subgraph) -> None:
+def _fill(view: MapView, seeds: list[int], filters: Filters) -> None:
     data = view.form.cleaned_data
-    integrity, mine, spots = for_graph(view.organisation, graph)
+    net = network()
+    own, partners = viewer_nodes(view.organisation)
+    expand: set[tuple[int, str]] = set()
+    if data["expand"]:
+        codes_wanted = {code for code, _kind in data["expand"]}
+        pks = dict(ImportedOrganisation.objects.filter(code__in=codes_wanted).values_list("code", "pk"))
+        expand = {(pks[uuid.UUID(code)], kind) for code, kind in data["expand"] if uuid.UUID(code) in pks}
+    keep = frozenset(own | set(partners))
+    key = (net.version, tuple(seeds), view.depth, filters, frozenset(expand), keep)
+    summary = SUMMARIES.get(key)
+    if summary is None:
+        graph = walk(seeds, view.depth, filters, cap=WALK_CAP, organisations=False, complete=False)
+        summary = summarise(
+            graph,
+            net.types,
+            keep=keep & graph.nodes.keys(),
+            expand=expand,
+            edges=lambda individual: edges_touching(graph, individual, filters, net),
+        )
+        SUMMARIES.put(key, summary)
+    graph = summary.graph
     view.capped = graph.capped
-    codes = {pk: str(node.organisation.code) for pk, node in graph.nodes.items() if node.organisation}
-    names = {pk: node.organisation.name for pk, node in graph.nodes.items() if node.organisation}
-    figure = _figure(graph, data["size"] or "partners")
+    view.found = len(graph.nodes)
+    on_map = set(partners) & graph.nodes.keys()
+    integrity, mine, spots = for_graph(
+        view.organisation, graph, (own, partners), second=summary.remember("second", lambda: _second(graph, on_map))
+    )
+    view.groups, view.grouped = len(summary.groups), summary.grouped
+    known = summary.remember("known", lambda: _known(summary.shown))
+    size = data["size"] or "partners"
+    figure = summary.remember(f"figure:{size}", lambda: _figure(graph, size, set(summary.shown)))
     largest = max(figure.values(), default=0) or 1
     base = reverse("ecosystem_map:map", kwargs={"slug": view.organisation.slug})
     # Each organisation's link centres the map on it and keeps the filters: the same query but the centre.
-    filters = view.form.query(org="", alliance="", goal_sector="", goal_country="")
-    rest = f"&{filters}" if filters else ""
+    kept = view.form.query(org="", alliance="", goal_sector="", goal_country="", expand="")
+    rest = f"&{kept}" if kept else ""
     colour_by = data["colour"] or "hop"
     type_labels = dict(OrganisationType.choices)
-    for node in graph.ordered():
-        organisation = node.organisation
-        if organisation is None:
+    refs: dict[tuple[str, object], str] = {}
+    names: dict[str, str] = {}
+    for pk in summary.shown:
+        if pk not in known:
             continue
-        pk = node.pk
+        code, name, identifier, type_ = known[pk]
+        node = graph.nodes[pk]
         item = MapNode(
-            code=codes[pk],
-            name=organisation.name,
-            identifier=organisation.identifier,
-            type=organisation.type,
-            type_label=str(type_labels.get(organisation.type, "")),
+            code=code,
+            name=name,
+            identifier=identifier,
+            type=type_,
+            type_label=str(type_labels.get(type_, "")),
             hop=node.hop,
             x=node.x,
             y=node.y,
@@ -350,18 +416,108 @@ def _fill(view: MapView, graph: Subgraph) -> None:
             integrity=integrity.get(pk),
             mine=pk in mine,
             blind_spot=pk in spots,
-            url=f"{base}?org={codes[pk]}{rest}",
+            url=f"{base}?org={code}{rest}",
         )
         item.colour = _colour(item, colour_by)
         view.nodes.append(item)
-    view.edges = [
-        MapEdge(codes[e.source], codes[e.target], e.kind, e.relations, names[e.source], names[e.target])
-        for e in graph.edges
-        if e.source in codes and e.target in codes
+        refs[("n", pk)] = code
+        names[code] = name
+    _add_groups(view, summary, known, spots, colour_by, base)
+    for group in summary.groups:
+        refs[("g", group.key)] = _group_code(known[group.anchor][0], group.kind)
+    names |= {n.code: n.name for n in view.nodes if n.group}
+    view.edges = summary.remember(f"edges:{get_language()}", lambda: _map_edges(summary, refs, names))
+
+
+def _known(pks: list[int]) -> dict[int, tuple[str, str, str, str]]:
+    """Code, name, identifier and type of the organisations drawn one by one."""
+    rows = ImportedOrganisation.objects.filter(pk__in=pks).values_list("pk", "code", "name", "identifier", "type")
+    return {pk: (str(code), name, identifier, type_) for pk, code, name, identifier, type_ in rows}
+
+
+def _map_edges(summary: Summary, refs: dict[tuple[str, object], str], names: dict[str, str]) -> list[MapEdge]:
+    return [
+        MapEdge(refs[e.source], refs[e.target], e.kind, e.relations, names[refs[e.source]], names[refs[e.target]])
+        for e in summary.edges
+        if e.source in refs and e.target in refs
     ]
 
 
-def _figure(graph: Subgraph, size: str) -> dict[int, float]:
+def _second(graph: Subgraph, partners: set[int]) -> set[int]:
+    """Organisations of the walk related to one of `partners` (along the edges the map read)."""
+    found: set[int] = set()
+    for edge in graph.edges:
+        if edge.source in partners:
+            found.add(edge.target)
+        if edge.target in partners:
+            found.add(edge.source)
+    return found
+
+
+def _group_code(anchor_code: str, kind: str) -> str:
+    return f"{anchor_code}.{kind}"
+
+
+def group_labels() -> dict[str, str]:
+    return {
+        "government": _("government and public sector"),
+        "ngo": _("NGOs"),
+        "multilateral": _("multilateral"),
+        "foundation": _("foundations"),
+        "private": _("private sector"),
+        "other": _("academic, other or type not given"),
+        ALL_TYPES: _("all types"),
+    }
+
+
+def _add_groups(
+    view: MapView,
+    summary: Summary,
+    known: dict[int, tuple[str, str, str, str]],
+    spots: set[int],
+    colour_by: str,
+    base: str,
+) -> None:
+    """The groups as map nodes: a count, a label, and a link that opens the group (the same query with `expand`)."""
+    if not summary.groups:
+        return
+    data = view.form.cleaned_data
+    largest = max(len(g.members) for g in summary.groups)
+    labels = group_labels()
+    for group in summary.groups:
+        anchor_code, anchor_name = known[group.anchor][0], known[group.anchor][1]
+        code = _group_code(anchor_code, group.kind)
+        count = len(group.members)
+        name = ngettext(
+            "%(count)s organisation (%(type)s) reached through %(name)s",
+            "%(count)s organisations (%(type)s) reached through %(name)s",
+            count,
+        ) % {"count": count, "type": labels[group.kind], "name": anchor_name}
+        opened = [*data["expand"], (anchor_code, group.kind)]
+        item = MapNode(
+            code=code,
+            name=name,
+            identifier="",
+            type=group.kind,
+            type_label=labels[group.kind],
+            hop=group.hop,
+            x=group.x,
+            y=group.y,
+            figure=count,
+            size=round(20 + 40 * math.sqrt(count / largest), 1),
+            url=f"{base}?{view.form.query(expand=expand_value(opened))}",
+            group=True,
+            members=count,
+            blind_spots=sum(1 for pk in group.members if pk in spots),
+        )
+        item.colour = (
+            TYPE_COLOURS.get(group.kind, TYPE_COLOURS["other"]) if colour_by == "type" else _colour(item, colour_by)
+        )
+        view.nodes.append(item)
+
+
+def _figure(graph: Subgraph, size: str, shown: set[int]) -> dict[int, float]:
+    """The figure chosen for node sizes, of each organisation in `shown` (whose edges `graph` holds all of)."""
     values: dict[int, set[int]] = {pk: set() for pk in graph.nodes}
     counts: dict[int, float] = dict.fromkeys(graph.nodes, 0)
     for edge in graph.edges:
@@ -376,13 +532,13 @@ def _figure(graph: Subgraph, size: str) -> dict[int, float]:
             values[edge.source].add(edge.target)
             values[edge.target].add(edge.source)
     if size == "relations":
-        return counts
-    return {pk: len(found) for pk, found in values.items()}
+        return {pk: counts[pk] for pk in shown}
+    return {pk: len(values[pk]) for pk in shown}
 
 
 def _colour(node: MapNode, colour_by: str) -> str:
     if colour_by == "type":
-        return TYPE_COLOURS[TYPE_GROUPS.get(node.type, "other")]
+        return TYPE_COLOURS[type_group(node.type)]
     if colour_by == "integrity":
         if node.mine:
             return INTEGRITY_COLOURS["mine"]
@@ -434,7 +590,8 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
         "spots_capped": spots_capped,
         "svg": map_exports.overview_svg(view.nodes, view.edges, view.title),
         "colour_legend": _legend(view.form.cleaned_data.get("colour") if view.form.is_valid() else "hop"),
-        "cap": NODE_CAP,
+        "cap": WALK_CAP,
+        "draw_cap": DRAW_CAP,
         "size_label": dict(SIZES).get(view.form.cleaned_data.get("size") or "partners", "")
         if view.form.is_valid()
         else "",
@@ -457,6 +614,8 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
     if _bad_query(view):
         return JsonResponse({"errors": view.form.errors.get_json_data()}, status=400)
     nodes = []
+    page_base = reverse("ecosystem_map:map", kwargs={"slug": slug})
+    data_base = reverse("ecosystem_map:data", kwargs={"slug": slug})
     for node in view.nodes:
         item: dict[str, Any] = {
             "id": node.code,
@@ -469,6 +628,9 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
             "url": node.url,
             "blind_spot": node.blind_spot,
         }
+        if node.group:
+            item |= {"group": True, "members": node.members, "blind_spots": node.blind_spots}
+            item["expand"] = node.url.replace(page_base, data_base, 1)
         if node.integrity is not None:
             item["integrity"] = {
                 "assessed": node.integrity.assessed,
@@ -484,7 +646,16 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
         for i, e in enumerate(view.edges, start=1)
     ]
     return JsonResponse(
-        {"centre": view.centre_label, "nodes": nodes, "edges": edges, "capped": view.capped, "cap": NODE_CAP}
+        {
+            "centre": view.centre_label,
+            "nodes": nodes,
+            "edges": edges,
+            "capped": view.capped,
+            "cap": WALK_CAP,
+            "found": view.found,
+            "groups": view.groups,
+            "grouped": view.grouped,
+        }
     )
 
 

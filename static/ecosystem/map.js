@@ -1,6 +1,9 @@
 // The interactive ecosystem map: draws the subgraph the server prepared (positions included) with
 // Cytoscape.js. Without JavaScript, or if this fails, the page's SVG overview and tables show the same.
-// Selecting an organisation centres the map on it (the same link as in the table).
+// Selecting an organisation centres the map on it (the same link as in the table). A large neighbourhood comes
+// summarised (ecosystem/summary.py): groups of organisations with their count; selecting a group fetches the
+// same view with that group opened and redraws the map in place (the table's link to the group does the same
+// as a page). The map reports when it is drawn in data-ready and data-drawn-ms (for the browser bench).
 (function () {
   "use strict";
   var box = document.getElementById("ecosystem-map");
@@ -17,15 +20,28 @@
     status.textContent = box.dataset.failed;
   }
 
-  fetch(box.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (response) {
+  function load(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (
+      response
+    ) {
       if (!response.ok) {
         throw new Error("HTTP " + response.status);
       }
       return response.json();
-    })
+    });
+  }
+
+  function drawn(cy) {
+    // The frame after Cytoscape drew: the map is on screen.
+    window.requestAnimationFrame(function () {
+      box.dataset.ready = "true";
+      box.dataset.drawnMs = String(Math.round(window.performance.now()));
+    });
+  }
+
+  load(box.dataset.url)
     .then(function (graph) {
-      var many = graph.nodes.length > 300;
+      var many = graph.nodes.length + graph.edges.length > 1500;
       var cy = window.cytoscape({
         container: box,
         elements: { nodes: graph.nodes, edges: graph.edges },
@@ -60,6 +76,20 @@
               "text-wrap": "ellipsis",
             },
           },
+          {
+            selector: "node[?group]",
+            style: {
+              shape: "round-rectangle",
+              label: "data(members)",
+              "font-size": 11,
+              color: "#ffffff",
+              "text-valign": "center",
+              "text-outline-width": 0,
+              "border-width": 2,
+              "border-style": "dashed",
+              "border-color": "#1b1f24",
+            },
+          },
           { selector: "node:selected", style: { "border-width": 3, "border-color": "#1b1f24" } },
           {
             selector: "edge",
@@ -74,11 +104,33 @@
         ],
       });
       cy.on("tap", "node", function (event) {
-        var url = event.target.data("url");
+        var node = event.target;
+        if (node.data("group")) {
+          open(node);
+          return;
+        }
+        var url = node.data("url");
         if (url) {
           window.location.assign(url);
         }
       });
+      // Open a group: the same view with the group opened, drawn in place of the old one (positions come from
+      // the server, so organisations already on the map stay where they were).
+      function open(node) {
+        status.textContent = box.dataset.opening;
+        box.dataset.ready = "false";
+        load(node.data("expand"))
+          .then(function (next) {
+            cy.batch(function () {
+              cy.elements().remove();
+              cy.add(next.nodes);
+              cy.add(next.edges);
+            });
+            status.textContent = node.data("label");
+            drawn(cy);
+          })
+          .catch(fail);
+      }
       cy.on("mouseover", "node", function (event) {
         status.textContent = event.target.data("label");
       });
@@ -91,7 +143,7 @@
         link.click();
         link.remove();
       });
-      box.dataset.ready = "true";
+      drawn(cy);
     })
     .catch(fail);
 })();

@@ -23,6 +23,8 @@ def network(world) -> dict:
     return {"slug": world.org.slug}
 
 
+GROUP = "00000000-0000-4000-8000-000000000000.ngo"
+
 ROWS = [
     Row("ecosystem_map:map", org_page(), kwargs=network),
     Row(
@@ -34,6 +36,9 @@ ROWS = [
     ),
     Row("ecosystem_map:map", org_page(), kwargs=network, query="?q=Kampala", note="search"),
     Row("ecosystem_map:data", org_page(), kwargs=network),
+    # A group opened (ecosystem/summary.py): the same rules; a group not on the map is simply not opened.
+    Row("ecosystem_map:data", org_page(), kwargs=network, query=f"?depth=3&expand={GROUP}", note="group opened"),
+    Row("ecosystem_map:map", org_page(), kwargs=network, query=f"?depth=3&expand={GROUP}", note="group opened"),
     Row("ecosystem_map:nodes_csv", org_page(), kwargs=network),
     Row("ecosystem_map:edges_csv", org_page(), kwargs=network),
     Row("ecosystem_map:graphml", org_page(), kwargs=network),

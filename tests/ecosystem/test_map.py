@@ -190,7 +190,7 @@ def test_a_filter_narrows_the_map(people, hulp_network, english):
 
 def test_the_data_carries_positions_sizes_and_links_to_recentre(people, hulp_network):
     data = people.client("member").get(map_url("ecosystem_map:data", depth=1, size="relations")).json()
-    assert data["capped"] is False and data["cap"] == 500
+    assert data["capped"] is False and data["cap"] == 5000 and data["found"] == len(data["nodes"])
     by_label = {n["data"]["label"]: n for n in data["nodes"]}
     assert by_label["Hulp"]["position"] == {"x": 0.0, "y": 0.0}
     assert by_label["Hulp"]["data"]["hop"] == 0
