@@ -51,7 +51,9 @@ def analyse(using: str = "default", **kwargs: Any) -> None:
     """
     connection = connections[using]
     with connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
         for table in ANALYSED:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            if table in existing:  # not after `migrate dilemmas zero`, or before the tables exist
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA optimize")
