@@ -24,12 +24,14 @@ ranking and pagination on every backend.
 
 from typing import Any
 
+from django.db import connections
+
 from dilemmas.models import Dilemma, DilemmaQuerySet, SearchEntry, audience_tokens
 from framework import fulltext
-from framework.fulltext import RankedMatches, terms, weighted_vector
+from framework.fulltext import IdsFirst, RankedMatches, terms, weighted_vector
 from organisations.models import Organisation
 
-__all__ = ["RankedMatches", "postgres_vector", "search", "terms", "top"]
+__all__ = ["IdsFirst", "RankedMatches", "postgres_vector", "search", "terms", "top"]
 
 
 def postgres_vector() -> Any:
@@ -50,14 +52,18 @@ INDEX = fulltext.Index(
 
 def search(
     queryset: DilemmaQuerySet, query: str, viewer: Organisation | None = None
-) -> "DilemmaQuerySet | RankedMatches[Dilemma]":
+) -> "DilemmaQuerySet | IdsFirst[Dilemma]":
     """The dilemmas of `queryset` that match every word of `query`, best first.
 
-    Without words, `queryset` itself. What comes back counts (`count()`), slices and iterates, so it
-    goes straight into a Paginator: a queryset on PostgreSQL, `RankedMatches` on SQLite. Apply
+    Without words, all of `queryset`, in its order. What comes back counts (`count()`), slices and
+    iterates, so it goes straight into a Paginator: a queryset on PostgreSQL, on SQLite `RankedMatches`
+    (or `IdsFirst` without words: one pass over the visibility rule for the count and the page). Apply
     select_related and prefetch_related before searching; they carry over. With `viewer` (whose
     `visible_to` the queryset must be within), the index ranks only what the viewer may see.
     """
+    if not terms(query) and connections[queryset.db].vendor == "sqlite":
+        # The library without search words: its ids in order once, for the count and the page (see IdsFirst).
+        return IdsFirst(queryset)
     audience = audience_tokens(viewer) if viewer is not None else ()
     return fulltext.search(queryset, query, INDEX, audience)  # type: ignore[return-value]
 

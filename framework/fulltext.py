@@ -127,28 +127,29 @@ class Index:
     audience_document: str = ""
 
 
-class RankedMatches(Generic[M]):
-    """SQLite's matches, best first, as a sequence the paginator slices: one page of rows is fetched at a time.
+FETCH_CHUNK = 500  # rows fetched by key per query: well within any database's limit on parameters
 
-    The FTS5 table leads the query and the filtered queryset is only a condition on it. Joined the other
-    way round, SQLite's planner walks the searched table and runs the full-text match once per row: on
-    50,000 dilemmas that is seconds instead of milliseconds. The ids of every match, best first, are read
-    once, by the first count or slice: the paginator's count and its page then cost one match and one
-    ranking, not two.
+
+class IdsFirst(Generic[M]):
+    """Rows of `queryset` as a sequence the paginator counts and slices: the ids of every row, in order, are
+    read once (by the first count or slice), and one page of rows is then fetched by key.
+
+    The paginator's count and its page thus cost one pass over what decides which rows come (visibility can
+    be costly), not two; the rows themselves are fetched with the queryset's select_related and
+    prefetch_related, but without its filters again: the ids passed them already.
     """
 
-    def __init__(self, queryset: QuerySet[M], entries: QuerySet[Any]) -> None:
+    def __init__(self, queryset: QuerySet[M]) -> None:
         self.queryset = queryset
-        self.key = entries.model._meta.pk.attname
-        # `key + 0` is an expression, not the rowid column: SQLite cannot use it to look rows up one by one,
-        # so it scans the matches and checks each against the queryset's ids, computed once.
-        self.entries = entries.alias(candidate=F(self.key) + 0).filter(candidate__in=queryset.values("pk"))
         self._ids: list[Any] | None = None
 
+    def read_ids(self) -> list[Any]:
+        return list(self.queryset.values_list("pk", flat=True))
+
     def ids(self) -> list[Any]:
-        """The ids of every match, best first."""
+        """The ids of every row, in order."""
         if self._ids is None:
-            self._ids = list(self.entries.order_by("rank", self.key).values_list(self.key, flat=True))
+            self._ids = self.read_ids()
         return self._ids
 
     def count(self) -> int:
@@ -167,16 +168,37 @@ class RankedMatches(Generic[M]):
         if isinstance(index, int):
             return self[index : index + 1][0]
         ids = self.ids()[index]
-        # The ids passed the queryset's filters already (visibility, which can be costly, among them): the
-        # rows are fetched by key alone, with the queryset's select_related and prefetch_related.
-        rows = self.queryset.model._default_manager.db_manager(self.queryset.db).filter(pk__in=ids)
-        rows.query.select_related = self.queryset.query.select_related
-        rows = rows.prefetch_related(*self.queryset._prefetch_related_lookups)  # type: ignore[attr-defined]
-        found = {row.pk: row for row in rows}
+        found: dict[Any, M] = {}
+        manager = self.queryset.model._default_manager.db_manager(self.queryset.db)
+        lookups = self.queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+        for start in range(0, len(ids), FETCH_CHUNK):
+            rows = manager.filter(pk__in=ids[start : start + FETCH_CHUNK])
+            rows.query.select_related = self.queryset.query.select_related
+            found.update((row.pk, row) for row in rows.prefetch_related(*lookups))
         return [found[pk] for pk in ids if pk in found]
 
     def __iter__(self) -> Iterator[M]:
         return iter(self[:])
+
+
+class RankedMatches(IdsFirst[M]):
+    """SQLite's matches, best first (see IdsFirst): the ids of every match are read by one ranked query.
+
+    The FTS5 table leads the query and the filtered queryset is only a condition on it. Joined the other
+    way round, SQLite's planner walks the searched table and runs the full-text match once per row: on
+    50,000 dilemmas that is seconds instead of milliseconds. The paginator's count and its page cost one
+    match and one ranking, not two.
+    """
+
+    def __init__(self, queryset: QuerySet[M], entries: QuerySet[Any]) -> None:
+        super().__init__(queryset)
+        self.key = entries.model._meta.pk.attname
+        # `key + 0` is an expression, not the rowid column: SQLite cannot use it to look rows up one by one,
+        # so it scans the matches and checks each against the queryset's ids, computed once.
+        self.entries = entries.alias(candidate=F(self.key) + 0).filter(candidate__in=queryset.values("pk"))
+
+    def read_ids(self) -> list[Any]:
+        return list(self.entries.order_by("rank", self.key).values_list(self.key, flat=True))
 
 
 def search(
