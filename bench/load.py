@@ -31,9 +31,11 @@ Afterwards every report, answer and vote that got a success response is looked u
 be there twice, and every failed request must have got a clear error (an HTTP error status with a page,
 or a connection error the client saw); a 200 with the wrong page is a failure. Then a probe sends one
 report, one answer and one vote twice as they stand (what a browser's resend would do) and counts the
-records each left. The verdict is printed (exit status 1 when it fails: something lost or stored twice, an
-unclear failure, or any error in a run without faults); the goal without faults, p95 ≤ 200 ms, is printed
-as met or not and never judged. Results: bench/results/load.json (load-faults.json with --faults).
+records each left; with --faults, the database is restarted once more while the app is idle and each
+server is read a few times, which shows whether a worker's kept connection fails a request. The verdict is
+printed (exit status 1 when it fails: something lost or stored twice, an unclear failure, or any error in
+a run without faults); the goal without faults, p95 ≤ 200 ms, is printed as met or not, never judged.
+Results: bench/results/load.json (load-faults.json with --faults).
 """
 
 import argparse
@@ -505,7 +507,7 @@ class Run:
         value = person.rng.choice([v for v in form.radios[name] if v != current] or form.radios[name])
         with self._lock:
             self.answers_sent += 1
-            marker = f"{self.world.marker} u{person.number} #{self.answers_sent}"
+            marker = f"{self.world.marker} {'probe ' if self.resend else ''}u{person.number} #{self.answers_sent}"
         requirement = name.removesuffix("-answer")
         form.set(name, value)
         form.set(f"{requirement}-comment", marker)
@@ -636,11 +638,10 @@ def faults(run: Run, servers: list[AppServer], cluster: Cluster, events: list[di
     """At 30 %: SIGKILL an app server, start it again 5 s later; at 60 %: restart the database."""
 
     def wait_until(fraction: float) -> bool:
-        while run.now() < run.seconds * fraction:
-            if run.over():
-                return False
+        """Until that share of the run has passed; False when the run is over (a fault after it proves nothing)."""
+        while run.now() < run.seconds * fraction and not run.over():
             time.sleep(0.2)
-        return True
+        return not run.over()
 
     victim = servers[0]
     if wait_until(0.3):
@@ -701,6 +702,31 @@ def probe_resend(world: World, ports: list[int]) -> dict[str, dict[str, Any]]:
             stored = Vote.objects.filter(participant__token_hash=token_hash, item__code=item).count()
         results[kind] = {"sent": len(entries), "both_succeeded": len(entries) == 2, "records": stored}
     return results
+
+
+def recovery_check(world: World, ports: list[int], cluster: Cluster, requests: int = 8) -> dict[str, Any]:
+    """After the load: the database restarted once more while the app servers are idle, then `requests`
+    reads to each server in turn. A worker that kept its connection (CONN_MAX_AGE) without a health check
+    fails its first request on it with a 500; with CONN_HEALTH_CHECKS it reconnects first."""
+    took = cluster.restart()
+    statuses: dict[str, int] = {}
+    person = world.people[0]
+    for n in range(requests * len(ports)):
+        port = ports[n % len(ports)]
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT_S)
+        try:
+            connection.request(
+                "GET",
+                world.read_paths["dashboard"],
+                headers={"Cookie": f"{world.session_cookie}={person.reader_cookie}", "X-Forwarded-For": "10.78.0.1"},
+            )
+            status = str(connection.getresponse().status)
+        except (OSError, http.client.HTTPException) as exc:
+            status = type(exc).__name__
+        finally:
+            connection.close()
+        statuses[status] = statuses.get(status, 0) + 1
+    return {"restart_seconds": took, "requests": requests * len(ports), "statuses": statuses}
 
 
 # Verification ------------------------------------------------------------------------------------------
@@ -846,6 +872,10 @@ def main() -> int:
             observed, entries, argon2 = observe(world, run)
             print("probing what a resent POST does …", flush=True)
             resend = probe_resend(world, [s.port for s in servers])
+            recovery: dict[str, Any] = {}
+            if args.faults:
+                print("restarting the database once more, the app idle, then reading …", flush=True)
+                recovery = recovery_check(world, [s.port for s in servers], cluster)
             server_logs = {s.name: s.log.read_text(errors="replace") for s in servers}
         finally:
             for server in servers:
@@ -879,6 +909,11 @@ def main() -> int:
             )
         else:
             print("  no error after the database was back: the app servers recovered by themselves")
+    if recovery:
+        print(
+            f"  after the run, the database restarted again ({recovery['restart_seconds']:.1f} s) with the app idle, "
+            f"then {recovery['requests']} reads of the dashboard, the servers in turn: {recovery['statuses']}"
+        )
     print()
     print("A POST sent twice as it stands (a browser resending after a broken connection), once per kind:")
     for kind, found in resend.items():
@@ -945,6 +980,7 @@ def main() -> int:
                 "events": events,
                 "errors_by_window": {w: dict(c) for w, c in by_window.items()},
                 "resent_post": resend,
+                "recovery_after_idle_restart": recovery,
                 "load_before": load_before,
                 "load_after": load_average(),
                 "kinds": rows,
