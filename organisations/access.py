@@ -13,16 +13,14 @@ from django.utils import timezone
 
 from organisations.models import Alliance, Membership, Partnership
 
+MEMBERSHIPS = "_samen_memberships"  # where memberships_of() keeps them on the request
+
 
 def get_membership(request: HttpRequest, slug: str) -> Membership:
     """The requesting person's membership of the organisation `slug`, or 404."""
     if not request.user.is_authenticated:
         raise Http404
-    membership = (
-        Membership.objects.select_related("organisation", "user")
-        .filter(user=request.user, organisation__slug=slug)
-        .first()
-    )
+    membership = next((m for m in memberships_of(request) if m.organisation.slug == slug), None)
     if membership is None:
         raise Http404
     # Remember the organisation last worked in, so the home page returns to it.
@@ -30,6 +28,21 @@ def get_membership(request: HttpRequest, slug: str) -> Membership:
     if membership.last_used_at is None or (now - membership.last_used_at).total_seconds() > 60:
         Membership.objects.filter(pk=membership.pk).update(last_used_at=now)
     return membership
+
+
+def memberships_of(request: HttpRequest) -> list[Membership]:
+    """The signed-in person's memberships with their organisations, read once per request: the access helper
+    and the page frame (the organisation switcher, `current_membership`) share them."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    cached: list[Membership] | None = getattr(request, MEMBERSHIPS, None)
+    if cached is None:
+        cached = list(Membership.objects.for_user(user))
+        for membership in cached:
+            membership.user = user  # the same person: no query to read it back
+        setattr(request, MEMBERSHIPS, cached)
+    return cached
 
 
 def require_manager(membership: Membership) -> None:

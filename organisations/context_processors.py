@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from organisations.models import Membership
+from organisations.access import memberships_of
 
 
 def organisations(request: HttpRequest) -> dict[str, object]:
@@ -8,7 +8,7 @@ def organisations(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    memberships = list(Membership.objects.for_user(user))
+    memberships = memberships_of(request)
     slug = request.resolver_match.kwargs.get("slug") if request.resolver_match else None
     current = next((m for m in memberships if m.organisation.slug == slug), None)
     return {"my_memberships": memberships, "current_membership": current}
