@@ -12,7 +12,8 @@ hundred drawn elements, and a table of thousands of rows helps nobody. So when t
   relations of its members to what is drawn, added up per drawn organisation and kind;
 - a group is opened on request (`expand`): up to `EXPAND_CAP` of its members (in walk order) are drawn
   one by one, the rest stay in the group, which then counts only them;
-- if there would still be more than DRAW_CAP elements, groups of the same ancestor are merged across types.
+- if there would still be more than DRAW_CAP elements, groups of the same ancestor are merged across types,
+  and if that is not enough either, the groups are one per type, all reached through the centre.
 
 Members of a group are counted once, in one group; relations inside a group or between two groups are
 not drawn (only the relations with at least one end drawn one by one are read, which keeps a walk of
@@ -31,7 +32,7 @@ from ecosystem.graph import Edge, Node, Subgraph, place_items
 T = TypeVar("T")
 
 DRAW_CAP = 500
-SHOWN = 300
+SHOWN = 200
 EXPAND_CAP = 400
 ALL_TYPES = "all"
 
@@ -133,7 +134,17 @@ def summarise(
         _place(summary)
         return summary
     individual = set(order[:shown]) | (keep & set(order)) | set(graph.centre)
-    groups = _group(graph, order, individual, types, by_type=True)
+
+    def grouping() -> dict[tuple[int, str], Group]:
+        groups = _group(graph, order, individual, types, by_type=True)
+        if len(individual) + len(groups) > limit:
+            groups = _group(graph, order, individual, types, by_type=False)
+        if len(individual) + len(groups) > limit:
+            # Still too many (many drawn organisations each with a few beyond): one group per type further out.
+            groups = _group(graph, order, individual, types, by_type=True, anchor=graph.centre[0])
+        return groups
+
+    groups = grouping()
     opened = False
     for key in expand:
         group = groups.get(key)
@@ -141,9 +152,7 @@ def summarise(
             individual.update(group.members[:EXPAND_CAP])  # the rest stays in a smaller group
             opened = True
     if opened:
-        groups = _group(graph, order, individual, types, by_type=True)
-    if len(individual) + len(groups) > limit:
-        groups = _group(graph, order, individual, types, by_type=False)
+        groups = grouping()
     summary = Summary(graph=graph, shown=[pk for pk in order if pk in individual], groups=list(groups.values()))
     graph.edges = edges(individual)
     summary.edges = _edges(graph, individual, groups)
@@ -152,7 +161,12 @@ def summarise(
 
 
 def _group(
-    graph: Subgraph, order: list[int], individual: set[int], types: dict[int, str], by_type: bool
+    graph: Subgraph,
+    order: list[int],
+    individual: set[int],
+    types: dict[int, str],
+    by_type: bool,
+    anchor: int | None = None,
 ) -> dict[tuple[int, str], Group]:
     nodes = graph.nodes
     anchors: dict[int, int] = {}
@@ -160,16 +174,19 @@ def _group(
     for pk in order:
         if pk in individual:
             continue
-        parent = nodes[pk].parent
-        # Parents come earlier in the walk: their anchor is known already.
-        anchor = parent if parent is None or parent in individual else anchors[parent]
-        if anchor is None:  # a seed beyond the cap of seeds: its own group's anchor is the first centre
-            anchor = graph.centre[0]
-        anchors[pk] = anchor
-        key = (anchor, type_group(types.get(pk, "")) if by_type else ALL_TYPES)
+        if anchor is None:
+            parent = nodes[pk].parent
+            # Parents come earlier in the walk: their anchor is known already.
+            found = parent if parent is None or parent in individual else anchors[parent]
+            if found is None:  # a seed beyond the cap of seeds: its group's anchor is the first centre
+                found = graph.centre[0]
+            anchors[pk] = found
+        else:
+            found = anchor
+        key = (found, type_group(types.get(pk, "")) if by_type else ALL_TYPES)
         group = groups.get(key)
         if group is None:
-            groups[key] = Group(anchor=anchor, kind=key[1], members=[pk], hop=nodes[pk].hop)
+            groups[key] = Group(anchor=found, kind=key[1], members=[pk], hop=nodes[pk].hop)
         else:
             group.members.append(pk)
     return groups

@@ -9,9 +9,10 @@ Every member of the organisation reads the map (IATI data is public; the overlay
 organisation may see); outsiders get 404. An alliance is a centre only for its lead and members.
 """
 
+import json
 import math
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -261,6 +262,8 @@ class MapView:
     found: int = 0  # organisations the walk found: drawn one by one or counted in groups
     groups: int = 0
     grouped: int = 0
+    summary: Summary | None = None
+    drawing_key: str = ""
 
     @property
     def organisation(self) -> Organisation:
@@ -385,6 +388,25 @@ def _fill(view: MapView, seeds: list[int], filters: Filters) -> None:
         view.organisation, graph, (own, partners), second=summary.remember("second", lambda: _second(graph, on_map))
     )
     view.groups, view.grouped = len(summary.groups), summary.grouped
+    # The same drawing, query, language and overlay give the same nodes and edges (and JSON): kept with the summary.
+    overlay_state = (
+        tuple(sorted((pk, astuple(found)) for pk, found in integrity.items())),
+        frozenset(mine),
+        frozenset(spots),
+    )
+    view.drawing_key = f"drawing:{view.organisation.slug}:{get_language()}:{view.form.query()}:{hash(overlay_state)}"
+    view.summary = summary
+    drawing = summary.extra.get(view.drawing_key)
+    if drawing is None:
+        _draw(view, summary, integrity, mine, spots)
+        summary.extra[view.drawing_key] = (view.nodes, view.edges)
+    else:
+        view.nodes, view.edges = drawing  # type: ignore[misc]
+
+
+def _draw(view: MapView, summary: Summary, integrity: dict[int, Integrity], mine: set[int], spots: set[int]) -> None:
+    data = view.form.cleaned_data
+    graph = summary.graph
     known = summary.remember("known", lambda: _known(summary.shown))
     size = data["size"] or "partners"
     figure = summary.remember(f"figure:{size}", lambda: _figure(graph, size, set(summary.shown)))
@@ -608,11 +630,18 @@ def _legend(colour_by: str | None) -> list[tuple[str, str]]:
 
 
 @login_required
-def map_data(request: HttpRequest, slug: str) -> JsonResponse:
+def map_data(request: HttpRequest, slug: str) -> HttpResponse:
     """The prepared subgraph for static/ecosystem/map.js: nodes with positions, sizes and colours, edges."""
     view = prepare(request, slug)
     if _bad_query(view):
         return JsonResponse({"errors": view.form.errors.get_json_data()}, status=400)
+    if view.summary is not None:
+        content = view.summary.remember(f"json:{view.drawing_key}", lambda: _json(view, slug))
+        return HttpResponse(content, content_type="application/json")
+    return HttpResponse(_json(view, slug), content_type="application/json")
+
+
+def _json(view: MapView, slug: str) -> bytes:
     nodes = []
     page_base = reverse("ecosystem_map:map", kwargs={"slug": slug})
     data_base = reverse("ecosystem_map:data", kwargs={"slug": slug})
@@ -645,7 +674,7 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
         {"data": {"id": f"e{i}", "source": e.source, "target": e.target, "kind": e.kind, "relations": e.relations}}
         for i, e in enumerate(view.edges, start=1)
     ]
-    return JsonResponse(
+    return json.dumps(
         {
             "centre": view.centre_label,
             "nodes": nodes,
@@ -655,8 +684,9 @@ def map_data(request: HttpRequest, slug: str) -> JsonResponse:
             "found": view.found,
             "groups": view.groups,
             "grouped": view.grouped,
-        }
-    )
+        },
+        separators=(",", ":"),
+    ).encode()
 
 
 def _export_name(view: MapView, what: str, extension: str) -> str:
