@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from actions.models import Action, ActionPlan
+from organisations.choosers import organisation_match, type_when_many
 from organisations.models import Membership, Organisation, Partnership
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,6 +32,8 @@ class PlanForm(forms.Form):
             Q(pk__in=Partnership.objects.filter(organisation=organisation).values("partner"))
             | Q(pk__in=Partnership.objects.filter(partner=organisation).values("organisation"))
         ).order_by("name")
+        # A large funder's thousands of partners: typed, not listed.
+        type_when_many(self, "partner", organisation_match, lambda o: o.name)
 
 
 class OwnerField(forms.ChoiceField):

@@ -31,13 +31,16 @@ RECENT_EVENTS = 10
 def plans(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     organisation = membership.organisation
-    plans = (
-        ActionPlan.objects.for_organisation(organisation)
+    plans = ActionPlan.objects.for_organisation(organisation).order_by("-created_at", "-pk")
+    page = Paginator(plans.only("pk"), PLANS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Progress for the page's plans only: counted over every plan first, a large funder's list took
+    # as long as all its actions.
+    page.object_list = list(
+        ActionPlan.objects.filter(pk__in=[plan.pk for plan in page.object_list])
         .with_progress()
         .select_related("organisation", "partner")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
-    page = Paginator(plans, PLANS_PAGE_SIZE).get_page(request.GET.get("page"))
     for plan in page:
         plan.other_owner = plan.partner if plan.organisation_id == organisation.pk else plan.organisation  # type: ignore[attr-defined]
         # Dropped actions do not count towards progress: they will not be done.

@@ -6,12 +6,14 @@ from typing import Any, TypedDict
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Answer, Assessment, Evidence, Rating, ReviewComment
 from framework.models import AnswerOption, AssessmentLibrary, MaturityLevel, Requirement
+from organisations.choosers import type_when_many
 from organisations.forms import ConsentForm
 from organisations.models import Organisation, Partnership
 from samen.evidence import sniff
@@ -45,6 +47,17 @@ class RequestForm(forms.Form):
             Partnership.objects.involving(organisation).current().order_by("partner__name")
         )
         self.fields["partnership"].label_from_instance = lambda p: p.other(organisation).name  # type: ignore[attr-defined]
+        # A large funder's thousands of partnerships: the partner's name typed, not chosen from a list.
+        type_when_many(
+            self,
+            "partnership",
+            lambda text: (
+                Q(organisation=organisation) & (Q(partner__name__iexact=text) | Q(partner__slug__iexact=text))
+                | Q(partner=organisation) & (Q(organisation__name__iexact=text) | Q(organisation__slug__iexact=text))
+            ),
+            lambda p: p.other(organisation).name,
+            identity=lambda p: p.other(organisation).pk,
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseRole, CaseSettings, Outcome, Playbook, Risk, Severity, Source
 from framework.models import ViolationSubtype, ViolationType
+from organisations.choosers import organisation_match, type_when_many
 from organisations.models import Alliance, Membership, Organisation
 from samen.evidence import sniff
 
@@ -77,6 +78,7 @@ class CaseForm(CategoryChoices):
         from organisations.models import Partnership
 
         self.fields["involves"].queryset = Partnership.objects.partners_of(organisation)  # type: ignore[attr-defined]
+        type_when_many(self, "involves", organisation_match, lambda o: o.name)
         self.fields["alliance"].queryset = (  # type: ignore[attr-defined]
             Alliance.objects.filter(alliance_memberships__organisation=organisation).distinct().order_by("name")
         )
@@ -110,6 +112,7 @@ class TriageForm(CategoryChoices):
         super().__init__(*args, **kwargs)
         self.fields["playbook"].queryset = Playbook.objects.filter(pk__in=[p.pk for p in playbooks])  # type: ignore[attr-defined]
         self.fields["involves"].queryset = partners  # type: ignore[attr-defined]
+        type_when_many(self, "involves", organisation_match, lambda o: o.name)
         self.fields["category"].required = True
 
 

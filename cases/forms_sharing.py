@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import sharing
+from cases.access import CASE_ROLES
 from cases.models import Case, Share
-from organisations.models import Alliance, Consent, Organisation
+from organisations.choosers import SELECT_LIMIT
+from organisations.models import Alliance, Consent, Organisation, Partnership
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERROR = _("Enter the date as year-month-day, for example 2026-03-31.")
@@ -46,7 +48,7 @@ class ShareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.case = case
         organisation = case.organisation
-        self.organisations = {f"o:{o.code}": o for o in sharing.partner_organisations(organisation, case)}
+        self.organisations = {f"o:{o.code}": o for o in self._partners(organisation, case)}
         alliances = sharing.alliances_of(organisation)
         if case.alliance is not None and case.alliance not in alliances:
             alliances.insert(0, case.alliance)
@@ -63,6 +65,21 @@ class ShareForm(forms.Form):
             self.fields["recipient"].initial = f"o:{case.involves.code}"
         elif case.alliance is not None:
             self.fields["recipient"].initial = f"a:{case.alliance.code}"
+
+    def _partners(self, organisation: Organisation, case: Case) -> list[Organisation]:
+        """Every partner; for a large funder's thousands, those with someone who could read the share."""
+        every = Partnership.objects.partners_of(organisation)
+        if every[: SELECT_LIMIT + 1].count() <= SELECT_LIMIT:
+            return sharing.partner_organisations(organisation, case)
+        self.fields["recipient"].help_text = _(
+            "Partner organisations with an integrity officer or administrator on Samen, and alliances. "
+            "Their integrity officers and administrators will see the summary; for an alliance, those of "
+            "every other member organisation."
+        )
+        readable = list(every.filter(memberships__role__in=CASE_ROLES).distinct())
+        if case.involves is not None and case.involves != organisation and case.involves not in readable:
+            readable.insert(0, case.involves)
+        return readable
 
     def _organisation_label(self, organisation: Organisation) -> str:
         if organisation == self.case.involves:
