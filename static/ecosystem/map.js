@@ -41,7 +41,7 @@
 
   load(box.dataset.url)
     .then(function (graph) {
-      var many = graph.nodes.length + graph.edges.length > 1500;
+      var many = graph.nodes.length + graph.edges.length > 1000;
       var cy = window.cytoscape({
         container: box,
         elements: { nodes: graph.nodes, edges: graph.edges },
