@@ -12,7 +12,12 @@ bulk_create (the bench measures reading, not writing):
 - one action plan per 100 actions, `--partners` × 1.5 actions (30,000 at scale, the sector's total);
 - `--partners` / 4 published dilemmas of its own (5,000 at scale) beside the framework's;
 - alliances (one per 100 partners, 20 members each), people (one per 40 partners), organisation guide
-  pages (one per 100 partners) and health checks (one per 20 partnerships, each with a closed round).
+  pages (one per 100 partners) and health checks (one per 20 partnerships, each with a closed round);
+- a synthetic IATI ecosystem of `--relations` relations (200,000 at scale) between `--relations` / 10
+  imported organisations, four relations an activity (60 % participation, 40 % transactions), a sector
+  and a country on every activity, sources skewed towards a few large funders (as bench/ecosystem_map.py
+  builds it); the first 200 imported organisations are linked to the organisation's partners, so the
+  Samen links and the integrity overlay are looked up too.
 
 Every list endpoint is asked for its first page of 100 (`limit=100`), and the partnerships also for a
 deep page (offset 10,000 at scale) to show what an offset costs. Requests alternate with a trivial
@@ -48,11 +53,15 @@ class Bench:
     admin: "User"
     secret: str
     partners: int = 0
+    relations: int = 0
+    iati_organisations: int = 0
+    activities: int = 0
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--partners", type=int, default=20_000, help="partners of the organisation at scale")
+    parser.add_argument("--relations", type=int, default=200_000, help="IATI relations at scale")
     parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 60)))
     return parser.parse_args()
 
@@ -158,6 +167,100 @@ def grow(bench: Bench, partners: int) -> None:
     bench.partners = partners
 
 
+SECTORS = ["15170", "12220", "14030", "11110", "16010", "31120", "43010", "15110"]
+COUNTRIES = ["UG", "KE", "TZ", "ET", "ML", "BF", "NE", "BD", "NP", "GT"]
+RELATIONS_PER_ACTIVITY = 4
+
+
+def grow_ecosystem(bench: Bench, relations: int) -> None:
+    """Add imported organisations, activities and relations until there are `relations` (10 per organisation)."""
+    import random
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from ecosystem.models import Activity, ActivityCountry, ActivitySector, ImportedOrganisation, Relation, Role
+    from organisations.models import Partnership
+
+    rng = random.Random(relations)  # noqa: S311 -- bench data, not secrets
+    first = bench.iati_organisations
+    wanted = max(first + 2, relations // 10)
+    ImportedOrganisation.objects.bulk_create(
+        (
+            ImportedOrganisation(identifier=f"XM-BENCH-{n:06}", name=f"Organisation {n:06}", type="22")
+            for n in range(first, wanted)
+        ),
+        batch_size=CHUNK,
+    )
+    pks = list(ImportedOrganisation.objects.order_by("pk").values_list("pk", flat=True))
+    if first == 0:
+        partners = list(
+            Partnership.objects.filter(organisation=bench.organisation).order_by("pk").values_list("partner", flat=True)
+        )
+        for pk, partner in zip(pks[:200], partners, strict=False):
+            ImportedOrganisation.objects.filter(pk=pk).update(samen_organisation=partner)
+    start = date(2015, 1, 1)
+    activities = Activity.objects.bulk_create(
+        (
+            Activity(
+                iati_identifier=f"XM-BENCH-A{n:07}",
+                reporting_organisation_id=pks[int(len(pks) * rng.random() ** 3)],
+                digest="0" * 64,
+                start=start + timedelta(days=n % 3000),
+                end=start + timedelta(days=n % 3000 + 730),
+            )
+            for n in range(bench.activities, relations // RELATIONS_PER_ACTIVITY + 1)
+        ),
+        batch_size=CHUNK,
+    )
+    bench.activities += len(activities)
+    ActivitySector.objects.bulk_create(
+        (ActivitySector(activity=a, vocabulary="1", code=rng.choice(SECTORS)) for a in activities), batch_size=CHUNK
+    )
+    ActivityCountry.objects.bulk_create(
+        (ActivityCountry(activity=a, country=rng.choice(COUNTRIES)) for a in activities), batch_size=CHUNK
+    )
+    batch: list[Relation] = []
+    made = bench.relations
+    while made < relations:
+        source, target = pks[int(len(pks) * rng.random() ** 3)], pks[rng.randrange(len(pks))]
+        if source == target:
+            continue
+        activity = activities[(made - bench.relations) // RELATIONS_PER_ACTIVITY]
+        if made % 5 < 3:
+            batch.append(
+                Relation(
+                    activity=activity,
+                    kind=Relation.Kind.PARTICIPATION,
+                    source_id=source,
+                    target_id=target,
+                    source_role=Role.FUNDING,
+                    target_role=Role.IMPLEMENTING,
+                    start=activity.start,
+                    end=activity.end,
+                )
+            )
+        else:
+            batch.append(
+                Relation(
+                    activity=activity,
+                    kind=Relation.Kind.TRANSACTION,
+                    source_id=source,
+                    target_id=target,
+                    transaction_type="3",
+                    amount=Decimal(rng.randrange(1_000, 1_000_000)),
+                    currency="EUR",
+                    start=activity.start,
+                    end=activity.start,
+                )
+            )
+        made += 1
+        if len(batch) >= CHUNK:
+            Relation.objects.bulk_create(batch)
+            batch = []
+    Relation.objects.bulk_create(batch)
+    bench.relations, bench.iati_organisations = made, wanted
+
+
 def pages(bench: Bench) -> dict[str, str]:
     from assessments.models import Assessment
     from health.models import Schedule
@@ -165,6 +268,11 @@ def pages(bench: Bench) -> dict[str, str]:
     assessment = Assessment.objects.filter(requester=bench.organisation).order_by("pk").first()
     schedule = Schedule.objects.filter(organisation=bench.organisation).order_by("pk").first()
     assert assessment is not None and schedule is not None
+    from ecosystem.models import ImportedOrganisation
+
+    # The largest funder (sources are skewed towards the first organisations), linked to a partner.
+    hub = ImportedOrganisation.objects.order_by("pk").first()
+    assert hub is not None
     deep = (bench.partners // 2) // 100 * 100
     return {
         "partners": "/api/v1/partners?limit=100",
@@ -182,6 +290,13 @@ def pages(bench: Bench) -> dict[str, str]:
         "org-pages": "/api/v1/organisation-pages?limit=100",
         "health-checks": "/api/v1/health-checks?limit=100",
         "health-rounds": f"/api/v1/health-checks/{schedule.code}/rounds?limit=100",
+        "eco-organisations": "/api/v1/ecosystem/organisations?limit=100",
+        "eco-organisations-ug": "/api/v1/ecosystem/organisations?limit=100&country=UG",
+        "eco-organisations-q": "/api/v1/ecosystem/organisations?limit=100&q=organisation%200012",
+        "eco-organisation": f"/api/v1/ecosystem/organisations/{hub.code}",
+        "eco-relations": "/api/v1/ecosystem/relations?limit=100",
+        "eco-relations-filtered": "/api/v1/ecosystem/relations?limit=100&country=UG&sector=15170&year_from=2020",
+        "eco-relations-hub": f"/api/v1/ecosystem/relations?limit=100&organisation={hub.code}",
     }
 
 
@@ -241,14 +356,20 @@ def main() -> int:
         call_command("load_framework", verbosity=0)
         bench = build()
         small_partners = max(100, args.partners // 10)
+        small_relations = max(1_000, args.relations // 10)
         grow(bench, small_partners)
+        grow_ecosystem(bench, small_relations)
         built = time.perf_counter() - started
         small = measure_all(bench, args.requests)
         started = time.perf_counter()
         grow(bench, args.partners)
+        grow_ecosystem(bench, args.relations)
         grown = time.perf_counter() - started
         scaled = measure_all(bench, args.requests)
-    print(f"\nData: framework and {small_partners:,} partners in {built:.1f} s; to {args.partners:,} in {grown:.1f} s")
+    print(
+        f"\nData: framework, {small_partners:,} partners and {small_relations:,} IATI relations in {built:.1f} s; "
+        f"to {args.partners:,} and {args.relations:,} in {grown:.1f} s"
+    )
     flags = print_table(small, scaled, (small_partners, args.partners))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
@@ -260,6 +381,7 @@ def main() -> int:
                 "database": "sqlite",
                 "requests": args.requests,
                 "partners": [small_partners, args.partners],
+                "relations": [small_relations, args.relations],
                 "small": small,
                 "scaled": scaled,
                 "flags": flags,
