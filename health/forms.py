@@ -3,11 +3,13 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from health.dimensions import all_dimensions
 from health.models import Colour, Schedule
+from organisations.choosers import type_when_many
 from organisations.models import Alliance, Membership, Organisation, Partnership, Role
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -35,9 +37,37 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["next_due_on"].initial = timezone.localdate()
-        self.partnerships = {
-            f"p:{p.code}": p for p in Partnership.objects.involving(organisation).exclude(status="ended")
-        }
+        current = (
+            Partnership.objects.involving(organisation)
+            .exclude(status="ended")
+            .select_related("organisation", "partner")
+            .order_by("partner__name", "organisation__name", "pk")
+        )
+        self.partnerships = {}
+        # A large funder's thousands of partnerships: the partner typed in a box of its own, not listed.
+        self.fields["partner"] = forms.ModelChoiceField(
+            label=_("Or the partner of a partnership"), queryset=current, to_field_name="code", required=False
+        )
+        self.many = type_when_many(
+            self,
+            "partner",
+            lambda text: (
+                Q(organisation=organisation) & (Q(partner__name__iexact=text) | Q(partner__slug__iexact=text))
+                | Q(partner=organisation) & (Q(organisation__name__iexact=text) | Q(organisation__slug__iexact=text))
+            ),
+            lambda p: p.other(organisation).name,
+            identity=lambda p: p.other(organisation).pk,
+        )
+        if self.many:
+            self.order_fields(["subject", "partner"])
+            self.fields["subject"].required = False
+            self.fields["subject"].label = _("Alliance")
+            chosen = str(self.initial.get("subject", ""))
+            if chosen.startswith("p:"):
+                self.initial["partner"] = chosen.removeprefix("p:")
+        else:
+            del self.fields["partner"]
+            self.partnerships = {f"p:{p.code}": p for p in current}
         self.alliances = {f"a:{a.code}": a for a in organisation.alliances().select_related("lead")}
         # An alliance this organisation leads without being listed as a member counts too.
         for alliance in Alliance.objects.filter(lead=organisation):
@@ -53,8 +83,12 @@ class ScheduleForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         key = cleaned.get("subject", "")
-        cleaned["partnership"] = self.partnerships.get(key)
+        cleaned["partnership"] = self.partnerships.get(key) or cleaned.get("partner")
         cleaned["alliance"] = self.alliances.get(key)
+        if self.many and not cleaned["partnership"] and not cleaned["alliance"] and "partner" not in self.errors:
+            self.add_error("partner", _("Type the partner of the partnership, or choose an alliance."))
+        elif cleaned["partnership"] and cleaned["alliance"]:
+            self.add_error("subject", _("Choose a partnership or an alliance, not both."))
         if cleaned.get("kind") and not cleaned.get("interval_months"):
             cleaned["interval_months"] = Schedule.DEFAULT_INTERVAL[Schedule.Kind(cleaned["kind"])]
         return cleaned
