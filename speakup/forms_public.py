@@ -17,9 +17,11 @@
   PDF or send a picture instead.
 """
 
+import hashlib
 import io
 import json
 import re
+import secrets
 import time
 import warnings
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import number_format
@@ -40,7 +43,7 @@ from PIL import Image, ImageOps
 
 from framework.models import ViolationType
 from organisations.models import Organisation
-from speakup.models import Anonymity, AttachmentType, Channel
+from speakup.models import Anonymity, AttachmentType, Channel, SpentFormToken
 
 MAX_TEXT = 20_000
 MAX_SHORT_TEXT = 500
@@ -73,10 +76,31 @@ def form_max_age_seconds() -> int:
 
 
 def form_token(channel: Channel, issued_at: float | None = None) -> str:
-    """A signed token naming the channel and the moment the form was rendered."""
+    """A signed token naming the channel, the moment the form was rendered and a one-time number: a form is
+    stored once, however often it is sent (`spend_form_token`)."""
     return signing.dumps(
-        {"c": str(channel.code), "t": issued_at if issued_at is not None else time.time()}, salt=FORM_SALT
+        {
+            "c": str(channel.code),
+            "t": issued_at if issued_at is not None else time.time(),
+            "n": secrets.token_urlsafe(16),
+        },
+        salt=FORM_SALT,
     )
+
+
+class FormAlreadySent(Exception):
+    """This form was sent before, and its report stored then."""
+
+
+def spend_form_token(token: str) -> None:
+    """Mark the form as sent, inside the transaction that stores its report; FormAlreadySent if it was."""
+    number = signing.loads(token, salt=FORM_SALT)["n"]
+    digest = hashlib.sha256(number.encode()).hexdigest()
+    try:
+        with transaction.atomic():
+            SpentFormToken.objects.create(digest=digest)
+    except IntegrityError:
+        raise FormAlreadySent from None
 
 
 def form_token_problem(token: str, channel: Channel) -> str | None:
@@ -85,7 +109,12 @@ def form_token_problem(token: str, channel: Channel) -> str | None:
         data = signing.loads(token, salt=FORM_SALT)
     except signing.BadSignature:
         return "bad"
-    if not isinstance(data, dict) or data.get("c") != str(channel.code) or not isinstance(data.get("t"), int | float):
+    if (
+        not isinstance(data, dict)
+        or data.get("c") != str(channel.code)
+        or not isinstance(data.get("t"), int | float)
+        or not isinstance(data.get("n"), str)
+    ):
         return "bad"
     age = time.time() - data["t"]
     if age > form_max_age_seconds():

@@ -311,3 +311,16 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"attachment {self.pk} on report {self.report_id}"
+
+
+class SpentFormToken(models.Model):
+    """A report form that was sent, so the same form sent again (a browser resending it, a double click, a retry
+    after a lost answer) stores no second report. Only a digest of the form token's one-time number is kept,
+    with the day; nothing links it to the report, and purge_reports deletes it once no form could still use it.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    spent_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return f"form sent on {self.spent_on}"

@@ -38,6 +38,7 @@ from organisations.models import Organisation
 from speakup import crypto, keys
 from speakup.forms_public import (
     CleanAttachment,
+    FormAlreadySent,
     MemoryOnlyUploadHandler,
     ReceiptForm,
     ReplyForm,
@@ -45,6 +46,7 @@ from speakup.forms_public import (
     form_token,
     session_token,
     session_token_ok,
+    spend_form_token,
 )
 from speakup.middleware import allow_session
 from speakup.models import LANGUAGES, Attachment, Channel, Message, Report
@@ -184,6 +186,7 @@ def _submit(channel: Channel, form: ReportForm) -> str:
     report_key = crypto.new_keypair()
     concerns = form.concerns_organisation()
     with transaction.atomic():
+        spend_form_token(form.cleaned_data["token"])  # FormAlreadySent: nothing of this send is stored
         report = Report.objects.create(
             channel=channel,
             organisation=_route(channel, concerns),
@@ -223,7 +226,10 @@ def report(request: HttpRequest, channel: Channel, lang: str) -> HttpResponse:
         form = ReportForm(channel, lang, request.POST, request.FILES)
         if form.is_valid():
             if TokenBucket.authorize(f"speakup-submit:{channel.code}", channel.max_reports_per_hour, 3600):
-                receipt = _submit(channel, form)
+                try:
+                    receipt = _submit(channel, form)
+                except FormAlreadySent:
+                    return render(request, "speakup/public/already_sent.html", _context(channel, lang), status=409)
                 groups = crypto.format_receipt(receipt).split()
                 return render(
                     request, "speakup/public/receipt.html", _context(channel, lang, receipt=receipt, groups=groups)

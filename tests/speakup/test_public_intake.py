@@ -1,14 +1,20 @@
 """The intake: a report is sealed and answered with a receipt; bad input keeps what was typed."""
 
 import json
+import time
+from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import TokenBucket
 from speakup import keys
-from speakup.models import Attachment, Report
+from speakup.forms_public import FORM_SALT
+from speakup.management.commands.purge_reports import purge_reports
+from speakup.models import Attachment, Report, SpentFormToken
 from tests.speakup.conftest import Handler
 from tests.speakup.test_public_support import (  # noqa: F401  (fixtures)
     no_traces_middleware,
@@ -179,3 +185,37 @@ def test_a_cross_site_post_is_refused(handler: Handler):
     client = Client(headers={"Sec-Fetch-Site": "cross-site"})
     assert submit(client, handler.channel).status_code == 403
     assert not Report.objects.exists()
+
+
+def test_the_same_form_sent_twice_stores_one_report_and_says_so(handler: Handler):
+    channel = handler.channel
+    token = old_token(channel, 10)
+    receipt_of(submit(Client(), channel, token=token))
+
+    again = submit(Client(), channel, token=token, what="The same report, sent again")
+    assert again.status_code == 409
+    assert "already received" in again.text and "cannot be shown again" in again.text
+    assert Report.objects.count() == 1
+    # Only a digest of the form's one-time number is kept, nothing that points at the report.
+    spent = SpentFormToken.objects.get()
+    assert len(spent.digest) == 64 and token not in spent.digest
+
+    # A new form is a new report.
+    receipt_of(submit(Client(), channel))
+    assert Report.objects.count() == 2
+
+
+def test_a_form_token_without_its_one_time_number_is_treated_as_old(handler: Handler):
+    channel = handler.channel
+    legacy = signing.dumps({"c": str(channel.code), "t": time.time() - 10}, salt=FORM_SALT)
+    response = submit(Client(), channel, token=legacy, what="Written before the upgrade")
+    assert "open for a long time" in response.text and "Written before the upgrade" in response.text
+    assert not Report.objects.exists()
+
+
+def test_purging_forgets_sent_forms_no_form_could_still_use(handler: Handler):
+    today = timezone.localdate()
+    SpentFormToken.objects.create(digest="a" * 64, spent_on=today - timedelta(days=10))
+    SpentFormToken.objects.create(digest="b" * 64, spent_on=today)
+    purge_reports(today)
+    assert list(SpentFormToken.objects.values_list("digest", flat=True)) == ["b" * 64]

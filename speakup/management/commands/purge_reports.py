@@ -6,7 +6,7 @@ run at once: on PostgreSQL each report is claimed with a skipped row lock; on SQ
 serialised and a report another run deleted first is simply not found.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import Event, record
-from speakup.models import Report
+from speakup.forms_public import form_max_age_seconds
+from speakup.models import Report, SpentFormToken
 
 # The audit event of a deletion (audit.Event needs this choice; Entry.event stores any string).
 REPORT_DELETED = Event.REPORT_DELETED
@@ -27,8 +28,12 @@ def _delete_files(names: list[str]) -> None:
 
 
 def purge_reports(today: date | None = None) -> tuple[int, int]:
-    """Delete every report due for deletion on `today`; returns (reports, attachment files) deleted."""
+    """Delete every report due for deletion on `today`; returns (reports, attachment files) deleted.
+
+    Also forgets the sent forms no form could still be sent as (a form lives hours, these are days old)."""
     today = today or timezone.localdate()
+    days = form_max_age_seconds() // 86400 + 2
+    SpentFormToken.objects.filter(spent_on__lt=today - timedelta(days=days)).delete()
     reports = files = 0
     for pk in list(Report.objects.due_for_deletion(today).values_list("pk", flat=True)):
         with transaction.atomic():
