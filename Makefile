@@ -68,6 +68,8 @@ bench: install translations
 	DEBUG=1 $(PY) bench/api.py
 	DEBUG=1 $(PY) bench/insights.py
 	DEBUG=1 $(PY) bench/throughput.py
+	DEBUG=1 $(PY) bench/load.py
+	DEBUG=1 $(PY) bench/load.py --faults
 
 # Runs queued background work (email). Only useful when the app queues in the database too:
 # TASKS_BACKEND=django_tasks_db.DatabaseBackend make run   (and, in another terminal) make worker

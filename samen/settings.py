@@ -138,6 +138,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'samen.sqlite3'}"),
         conn_max_age=envint("CONN_MAX_AGE", 0),
+        # A kept connection is checked before a request uses it: a restarted database costs no failed request.
+        conn_health_checks=envbool("CONN_HEALTH_CHECKS", True),
     )
 }
 # SQLite-only tables (FTS5 search indexes) are invisible to other databases: see samen/routers.py.
