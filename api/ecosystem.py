@@ -166,7 +166,13 @@ def _organisations(values: dict[str, Any]) -> QuerySet[ImportedOrganisation]:
 def organisations(request: HttpRequest, token: Token) -> HttpResponse:
     values = params(request, ORGANISATION_FILTERS)
     queryset = _organisations(values).order_by("pk")
-    return page(request, queryset, values, many=lambda rows: organisations_json(token.organisation, rows))
+    return page(
+        request,
+        queryset,
+        values,
+        many=lambda rows: organisations_json(token.organisation, rows),
+        rows_from=ImportedOrganisation.objects.all(),
+    )
 
 
 @authorize("ecosystem")
@@ -213,8 +219,8 @@ def relations(request: HttpRequest, token: Token) -> HttpResponse:
         queryset = queryset.filter(Q(source_id=end) | Q(target_id=end)) if end else queryset.none()
     if "transaction_type" in values:
         queryset = queryset.filter(transaction_type=values["transaction_type"])
-    queryset = queryset.select_related("activity", "source", "target").order_by("pk")
-    return page(request, queryset, values, relation_json)
+    rows = Relation.objects.select_related("activity", "source", "target")
+    return page(request, queryset.order_by("pk"), values, relation_json, rows_from=rows)
 
 
 @authorize("ecosystem")
