@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 DRAW_CAP = 500
 SHOWN = 200
-EXPAND_CAP = 400
+EXPAND_CAP = 200
 ALL_TYPES = "all"
 
 # IATI organisation type codes (OrganisationType) to the groups the map colours and groups by.
