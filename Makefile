@@ -70,6 +70,8 @@ bench: install translations
 	DEBUG=1 $(PY) bench/throughput.py
 	DEBUG=1 $(PY) bench/load.py
 	DEBUG=1 $(PY) bench/load.py --faults
+	DEBUG=1 $(PY) bench/pages.py --reuse bench/results/scale
+	DEBUG=1 $(PY) bench/pages.py --reuse bench/results/scale --postgres
 
 # Runs queued background work (email). Only useful when the app queues in the database too:
 # TASKS_BACKEND=django_tasks_db.DatabaseBackend make run   (and, in another terminal) make worker
