@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.models import DISPLAY_NAME_LENGTH, PARTICIPANT_LANGUAGES, Record, Session, Step
 from dilemmas.models import MAX_OPTIONS
+from organisations.choosers import partner_match, type_when_many
 from organisations.models import Organisation, Partnership
 
 MAX_RECORD = 2000
@@ -19,30 +20,37 @@ class SessionForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     mode = forms.ChoiceField(label=_("How the room works"), choices=Session.Mode.choices, widget=forms.RadioSelect)
-    partnership = forms.ChoiceField(
+    partnership = forms.ModelChoiceField(
         label=_("About a partnership (optional)"),
+        queryset=Partnership.objects.none(),
+        to_field_name="code",
         required=False,
+        empty_label=_("No partnership"),
         help_text=_("The partner organisation's members can then read the session's report too."),
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.partnerships = {
-            str(p.code): p
-            for p in Partnership.objects.involving(organisation).select_related("organisation", "partner")
-        }
         self.organisation = organisation
-        self.fields["partnership"].choices = [  # type: ignore[attr-defined]
-            ("", _("No partnership")),
-            *[(code, str(p.other(organisation))) for code, p in self.partnerships.items()],
-        ]
+        field = self.fields["partnership"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Partnership.objects.involving(organisation)
+            .select_related("organisation", "partner")
+            .order_by("partner__name", "organisation__name", "pk")
+        )
+        field.label_from_instance = lambda p: str(p.other(organisation))  # type: ignore[method-assign,assignment]
+        # A large funder's thousands of partnerships: the partner typed in a box, not listed.
+        type_when_many(
+            self,
+            "partnership",
+            partner_match(organisation),
+            lambda p: p.other(organisation).name,
+            identity=lambda p: p.other(organisation).pk,
+        )
 
     def clean_title(self) -> str:
         return _one_line(self.cleaned_data["title"])
-
-    def clean_partnership(self) -> Partnership | None:
-        code = self.cleaned_data.get("partnership") or ""
-        return self.partnerships.get(code) if code else None
 
 
 class FindDilemmaForm(forms.Form):

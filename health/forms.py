@@ -3,13 +3,12 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from health.dimensions import all_dimensions
 from health.models import Colour, Schedule
-from organisations.choosers import type_when_many
+from organisations.choosers import partner_match, type_when_many
 from organisations.models import Alliance, Membership, Organisation, Partnership, Role
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -51,10 +50,7 @@ class ScheduleForm(forms.Form):
         self.many = type_when_many(
             self,
             "partner",
-            lambda text: (
-                Q(organisation=organisation) & (Q(partner__name__iexact=text) | Q(partner__slug__iexact=text))
-                | Q(partner=organisation) & (Q(organisation__name__iexact=text) | Q(organisation__slug__iexact=text))
-            ),
+            partner_match(organisation),
             lambda p: p.other(organisation).name,
             identity=lambda p: p.other(organisation).pk,
         )

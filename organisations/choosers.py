@@ -110,3 +110,14 @@ def type_when_many(
 def organisation_match(text: str) -> Q:
     """Organisations by name or short name."""
     return Q(name__iexact=text) | Q(slug__iexact=text)
+
+
+def partner_match(organisation: Any) -> Callable[[str], Q]:
+    """Partnerships of `organisation` whose other organisation has the typed name or short name."""
+
+    def match(text: str) -> Q:
+        return Q(organisation=organisation) & (Q(partner__name__iexact=text) | Q(partner__slug__iexact=text)) | Q(
+            partner=organisation
+        ) & (Q(organisation__name__iexact=text) | Q(organisation__slug__iexact=text))
+
+    return match

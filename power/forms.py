@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.models import DISPLAY_NAME_LENGTH, PARTICIPANT_LANGUAGES
+from organisations.choosers import partner_match, type_when_many
 from organisations.models import Organisation, Partnership
 from power.models import CHANGE_LENGTH, DECISION_LENGTH, Decision, Stage
 
@@ -45,8 +46,17 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["partnership"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Partnership.objects.involving(organisation).current().order_by("pk")
+        current = Partnership.objects.involving(organisation).current()
+        field.queryset = current.select_related("organisation", "partner").order_by("pk")
         field.label_from_instance = _partnership_label  # type: ignore[method-assign,assignment]
+        # A large funder's thousands of partnerships: the partner typed in a box, not listed.
+        type_when_many(
+            self,
+            "partnership",
+            partner_match(organisation),
+            lambda p: p.other(organisation).name,
+            identity=lambda p: p.other(organisation).pk,
+        )
 
     def clean_title(self) -> str:
         return _clean_text(self.cleaned_data["title"])
