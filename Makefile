@@ -65,6 +65,8 @@ bench: install translations
 	DEBUG=1 $(PY) bench/dialogue.py
 	DEBUG=1 $(PY) bench/ecosystem_import.py
 	DEBUG=1 $(PY) bench/ecosystem_map.py
+	DEBUG=1 $(PY) bench/ecosystem_map.py --postgres
+	DEBUG=1 $(PY) bench/ecosystem_browser.py
 	DEBUG=1 $(PY) bench/api.py
 	DEBUG=1 $(PY) bench/insights.py
 	DEBUG=1 $(PY) bench/throughput.py

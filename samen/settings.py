@@ -239,6 +239,8 @@ API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 120)
 
 # Webhooks may go to private or loopback addresses and plain http (development only; DEBUG allows it too).
 WEBHOOKS_ALLOW_PRIVATE = envbool("WEBHOOKS_ALLOW_PRIVATE", False)
+# Days a webhook delivery stays in the log; deliver_webhooks purges older ones.
+WEBHOOK_RETENTION_DAYS = envint("WEBHOOK_RETENTION_DAYS", 90)
 
 # The ecosystem: the largest IATI file an admin may upload (refused before it is read).
 IATI_UPLOAD_MAX_BYTES = envint("IATI_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
