@@ -1,5 +1,7 @@
 """Partnerships: the list, recording one (with a partner that may not be on Samen yet), and inviting that partner."""
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +12,10 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from audit.models import Event, record
@@ -46,8 +52,66 @@ def partners(request: HttpRequest, slug: str) -> HttpResponse:
             "filtered": filtered,
             "page_obj": page,
             "rows": rows,
+            "lines": partner_lines(organisation, rows),
+            "filter_fields": filter_fields(filters, request),
         },
     )
+
+
+@dataclass(frozen=True)
+class PartnerLine:
+    """One row of the partners table, its texts ready: the template only writes them out (escaped)."""
+
+    url: str
+    name: str
+    title: str
+    country: str
+    kind: str
+    status: str
+    active: bool
+    period: str
+
+
+def partner_lines(organisation: Organisation, rows: list[tuple[Partnership, Organisation]]) -> list[PartnerLine]:
+    # One reverse() for the page: the partnership's code is the only part of the link that changes.
+    placeholder = UUID(int=0)
+    link = reverse("organisations:partnership", kwargs={"slug": organisation.slug, "code": placeholder})
+    before, _sep, after = link.partition(str(placeholder))
+    return [
+        PartnerLine(
+            url=f"{before}{partnership.code}{after}",
+            name=other.name,
+            title=partnership.title,
+            country=other.country.name or "—",
+            kind=partnership.get_kind_display(),
+            status=partnership.get_status_display(),
+            active=partnership.status == Partnership.Status.ACTIVE,
+            period=f"{_day(partnership.starts_on)} – {_day(partnership.ends_on)}",
+        )
+        for partnership, other in rows
+    ]
+
+
+# The filter fields as they render without a filter set, per language: the same HTML on every such request.
+_unfiltered_fields: dict[str, SafeString] = {}
+
+
+def filter_fields(filters: PartnerListFilterForm, request: HttpRequest) -> SafeString:
+    """The filter form's fields (label and input each), rendered once per language while no filter is set."""
+    unfiltered = not any(request.GET.get(name) for name in filters.fields)
+    language = get_language()
+    if unfiltered and language in _unfiltered_fields:
+        return _unfiltered_fields[language]
+    html = format_html_join(
+        "", '\n    <div class="field">{}{}</div>\n  ', ((field.label_tag(), field) for field in filters)
+    )
+    if unfiltered:
+        _unfiltered_fields[language] = html
+    return html
+
+
+def _day(day: date | None) -> str:
+    return day.isoformat() if day else "…"
 
 
 def _partnership_initial(partnership: Partnership) -> dict[str, object]:
