@@ -48,42 +48,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def setup_postgres() -> str:
-    """A fresh database on the local server; returns its name. Settings read DATABASE_URL once, at setup."""
-    import psycopg
-
-    name = f"samen_bench_dilemmas_{os.getpid()}"
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    return name
-
-
-def drop_postgres(name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def setup_django_postgres() -> None:
-    """bench/run.py's setup_django, keeping the DATABASE_URL setup_postgres chose."""
-    os.environ.setdefault("DEBUG", "1")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "samen.settings"
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.ROOT_URLCONF = "bench.urls"
-    settings.ALLOWED_HOSTS = ["testserver"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
 def add_dilemmas(upto: int) -> dict[str, int]:
     """Organisations and their dilemmas until the library holds `upto`; returns what was made."""
     from django.db import transaction
@@ -301,13 +265,14 @@ def measure_queries(requests: int) -> dict[str, dict[str, Any]]:
 def main() -> int:
     args = parse_args()
     sys.path.insert(0, str(ROOT))
+    from bench.postgres import drop_postgres, setup_django_postgres, setup_postgres
     from bench.run import load_base_data
 
     database = "postgresql" if args.postgres else "sqlite"
     pg_name = None
     with tempfile.TemporaryDirectory(prefix="samen-bench-dilemmas-") as tmp:
         if args.postgres:
-            pg_name = setup_postgres()
+            pg_name = setup_postgres("dilemmas")
             setup_django_postgres()
         else:
             from bench.run import setup_django

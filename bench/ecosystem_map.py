@@ -60,41 +60,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def setup_postgres() -> str:
-    """A fresh database on the local server; returns its name. Settings read DATABASE_URL once, at setup."""
-    import psycopg
-
-    name = f"samen_bench_map_{os.getpid()}"
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    return name
-
-
-def drop_postgres(name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def setup_django_postgres() -> None:
-    """bench/run.py's setup_django, keeping the DATABASE_URL setup_postgres chose."""
-    os.environ.setdefault("DEBUG", "1")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "samen.settings"
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.ROOT_URLCONF = "bench.urls"
-    settings.ALLOWED_HOSTS = ["testserver"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def build(organisations: int, relations: int, rng: random.Random) -> dict[str, Any]:
     from django.db import transaction
 
@@ -243,11 +208,13 @@ def timed(run: Any, rounds: list[Any], before: Any = None, warm_up: bool = True,
 def main() -> int:
     args = parse_args()
     sys.path.insert(0, str(ROOT))
+    from bench.postgres import drop_postgres, setup_django_postgres, setup_postgres
+
     rng = random.Random(args.seed)  # noqa: S311 -- synthetic data, the same for a seed
     pg_name = ""
     try:
         if args.postgres:
-            pg_name = setup_postgres()
+            pg_name = setup_postgres("map")
             setup_django_postgres()
             return run(args, rng, "postgresql")
         from bench.run import setup_django
