@@ -43,6 +43,7 @@ from PIL import Image, ImageOps
 
 from framework.models import ViolationType
 from organisations.models import Organisation
+from speakup import crypto
 from speakup.models import Anonymity, AttachmentType, Channel, SpentFormToken
 
 MAX_TEXT = 20_000
@@ -89,18 +90,38 @@ def form_token(channel: Channel, issued_at: float | None = None) -> str:
 
 
 class FormAlreadySent(Exception):
-    """This form was sent before, and its report stored then."""
+    """This form was sent before, and its report stored then; `receipt` is that report's code ("" if unknown)."""
+
+    def __init__(self, receipt: str) -> None:
+        super().__init__("form already sent")
+        self.receipt = receipt
 
 
-def spend_form_token(token: str) -> None:
-    """Mark the form as sent, inside the transaction that stores its report; FormAlreadySent if it was."""
-    number = signing.loads(token, salt=FORM_SALT)["n"]
-    digest = hashlib.sha256(number.encode()).hexdigest()
+def _form_number(token: str) -> bytes:
+    return str(signing.loads(token, salt=FORM_SALT)["n"]).encode()
+
+
+def _derived(number: bytes, purpose: bytes) -> bytes:
+    return hashlib.blake2b(number, digest_size=32, person=purpose).digest()
+
+
+def spend_form_token(token: str, receipt: str) -> None:
+    """Mark the form as sent, inside the transaction that stores its report, with its receipt locked under a key
+    only the form's one-time number gives. FormAlreadySent (with that receipt) if the form was sent before."""
+    number = _form_number(token)
+    digest = _derived(number, b"samen-form-id").hex()
     try:
         with transaction.atomic():
-            SpentFormToken.objects.create(digest=digest)
+            SpentFormToken.objects.create(
+                digest=digest, receipt=crypto.lock(_derived(number, b"samen-form-key"), receipt.encode())
+            )
     except IntegrityError:
-        raise FormAlreadySent from None
+        spent = SpentFormToken.objects.filter(digest=digest).first()
+        try:
+            earlier = crypto.unlock(_derived(number, b"samen-form-key"), bytes(spent.receipt)) if spent else b""
+        except crypto.DecryptionError:
+            earlier = b""
+        raise FormAlreadySent(earlier.decode()) from None
 
 
 def form_token_problem(token: str, channel: Channel) -> str | None:

@@ -315,11 +315,15 @@ class Attachment(models.Model):
 
 class SpentFormToken(models.Model):
     """A report form that was sent, so the same form sent again (a browser resending it, a double click, a retry
-    after a lost answer) stores no second report. Only a digest of the form token's one-time number is kept,
-    with the day; nothing links it to the report, and purge_reports deletes it once no form could still use it.
+    after a lost answer) stores no second report and shows the same receipt code.
+
+    Kept: a digest of the form token's one-time number, the receipt locked with a key derived from that number
+    (which only the reporter's form holds; the server keeps neither), and the day. Nothing links it to the
+    report, and purge_reports deletes it once no form could still be sent (days later).
     """
 
     digest = models.CharField(max_length=64, unique=True)
+    receipt = models.BinaryField()
     spent_on = models.DateField(default=timezone.localdate)
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('digest', models.CharField(max_length=64, unique=True)),
+                ('receipt', models.BinaryField()),
                 ('spent_on', models.DateField(default=django.utils.timezone.localdate)),
             ],
         ),

@@ -186,7 +186,8 @@ def _submit(channel: Channel, form: ReportForm) -> str:
     report_key = crypto.new_keypair()
     concerns = form.concerns_organisation()
     with transaction.atomic():
-        spend_form_token(form.cleaned_data["token"])  # FormAlreadySent: nothing of this send is stored
+        # FormAlreadySent: nothing of this send is stored; the receipt of the first send is shown again.
+        spend_form_token(form.cleaned_data["token"], receipt)
         report = Report.objects.create(
             channel=channel,
             organisation=_route(channel, concerns),
@@ -228,8 +229,10 @@ def report(request: HttpRequest, channel: Channel, lang: str) -> HttpResponse:
             if TokenBucket.authorize(f"speakup-submit:{channel.code}", channel.max_reports_per_hour, 3600):
                 try:
                     receipt = _submit(channel, form)
-                except FormAlreadySent:
-                    return render(request, "speakup/public/already_sent.html", _context(channel, lang), status=409)
+                except FormAlreadySent as sent:
+                    if not sent.receipt:
+                        return render(request, "speakup/public/already_sent.html", _context(channel, lang), status=409)
+                    receipt = sent.receipt
                 groups = crypto.format_receipt(receipt).split()
                 return render(
                     request, "speakup/public/receipt.html", _context(channel, lang, receipt=receipt, groups=groups)

@@ -187,22 +187,35 @@ def test_a_cross_site_post_is_refused(handler: Handler):
     assert not Report.objects.exists()
 
 
-def test_the_same_form_sent_twice_stores_one_report_and_says_so(handler: Handler):
+def test_the_same_form_sent_twice_stores_one_report_and_shows_the_same_receipt(handler: Handler):
+    channel = handler.channel
+    token = old_token(channel, 10)
+    receipt = receipt_of(submit(Client(), channel, token=token))
+
+    # A double press or a resend: the browser shows the second answer, so it must carry the same receipt.
+    again = submit(Client(), channel, token=token, what="The same report, sent again")
+    assert again.status_code == 200
+    assert receipt_of(again) == receipt
+    assert Report.objects.count() == 1
+    # Kept: a digest of the form's one-time number and the receipt locked under a key only that number gives.
+    spent = SpentFormToken.objects.get()
+    assert len(spent.digest) == 64 and receipt.encode() not in bytes(spent.receipt)
+
+    # A new form is a new report, with a receipt of its own.
+    assert receipt_of(submit(Client(), channel)) != receipt
+    assert Report.objects.count() == 2
+
+
+def test_a_resend_whose_receipt_cannot_be_opened_stores_nothing_and_says_why(handler: Handler):
     channel = handler.channel
     token = old_token(channel, 10)
     receipt_of(submit(Client(), channel, token=token))
+    SpentFormToken.objects.update(receipt=b"not the receipt")
 
-    again = submit(Client(), channel, token=token, what="The same report, sent again")
+    again = submit(Client(), channel, token=token)
     assert again.status_code == 409
     assert "already received" in again.text and "cannot be shown again" in again.text
     assert Report.objects.count() == 1
-    # Only a digest of the form's one-time number is kept, nothing that points at the report.
-    spent = SpentFormToken.objects.get()
-    assert len(spent.digest) == 64 and token not in spent.digest
-
-    # A new form is a new report.
-    receipt_of(submit(Client(), channel))
-    assert Report.objects.count() == 2
 
 
 def test_a_form_token_without_its_one_time_number_is_treated_as_old(handler: Handler):
