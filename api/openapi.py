@@ -203,14 +203,15 @@ def _openapi_path(name: str) -> tuple[str, list[str]]:
         pass
     for parameter in PATH_PARAMETERS:
         try:
-            path = reverse(f"api:{name}", kwargs={parameter: PLACEHOLDER})
+            path = reverse(f"api:{name}", kwargs={parameter: PATH_MARKER})
         except NoReverseMatch:
             continue
-        return path.replace(PLACEHOLDER, "{" + parameter + "}"), [parameter]
+        return path.replace(PATH_MARKER, "{" + parameter + "}"), [parameter]
     raise NoReverseMatch(name)
 
 
-PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+# Reversed in the parameter's place, then swapped for "{code}" / "{id}": how a route becomes an OpenAPI path.
+PATH_MARKER = "00000000-0000-0000-0000-000000000000"
 
 
 def _error_response(description: str) -> dict[str, Any]:

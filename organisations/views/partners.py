@@ -74,9 +74,9 @@ class PartnerLine:
 
 def partner_lines(organisation: Organisation, rows: list[tuple[Partnership, Organisation]]) -> list[PartnerLine]:
     # One reverse() for the page: the partnership's code is the only part of the link that changes.
-    placeholder = UUID(int=0)
-    link = reverse("organisations:partnership", kwargs={"slug": organisation.slug, "code": placeholder})
-    before, _sep, after = link.partition(str(placeholder))
+    marker = UUID(int=0)
+    link = reverse("organisations:partnership", kwargs={"slug": organisation.slug, "code": marker})
+    before, _sep, after = link.partition(str(marker))
     return [
         PartnerLine(
             url=f"{before}{partnership.code}{after}",
