@@ -7,10 +7,13 @@ Admins and officers have two-factor authentication set up (it is required for th
 secret `TOTP_SECRET`, so tests can make valid codes with `totp_code()`.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyotp
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -74,6 +77,21 @@ def english(request, settings):
 def private_media(settings, tmp_path):
     """Uploaded files (evidence, report attachments) go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="module")
+def framework_for_module(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The shipped framework content, loaded once for a whole test module (it takes a second or two each time).
+
+    Loaded in a transaction that is rolled back after the module; each test's own changes roll back after
+    it (pytest-django's savepoint). A module uses it for every test, so none meets it by chance:
+    `pytestmark = pytest.mark.usefixtures("framework_for_module")`. Tests of an empty framework, or of the
+    loader itself, belong in other modules.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_framework", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -8,15 +8,14 @@ from django.utils import timezone
 from audit.models import Entry, Event
 from cases.handling import playbook_for
 from cases.models import Case, Playbook, PlaybookStep
-from framework.loader import load_all
 from framework.models import ViolationSubtype
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "framework_for_module")
 
 
 @pytest.fixture
 def framework(db) -> None:
-    load_all()
+    """The shipped content: loaded once for this module (framework_for_module)."""
 
 
 @pytest.fixture

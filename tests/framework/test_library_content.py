@@ -6,6 +6,14 @@ import pytest
 
 from framework.models import AnswerOption, AssessmentLibrary, Requirement, SuggestedAction
 
+pytestmark = pytest.mark.usefixtures("framework_for_module")
+
+
+@pytest.fixture
+def framework(db) -> None:
+    """The shipped content: loaded once for this module (framework_for_module)."""
+
+
 BASELINE_AREAS = [
     "code-of-conduct", "reporting", "investigation", "prevention", "safeguarding", "finance", "downstream",
     "moral-learning", "accountability",

@@ -1,11 +1,19 @@
 """The guide's index, its search in both languages, and one page with its related items."""
 
+import pytest
 from django.urls import reverse
 
 from guide.models import GuidePage, OrganisationPage
 from organisations.models import Consent
 
 GUIDE = reverse("guide:guide", kwargs={"slug": "hulp"})
+
+pytestmark = pytest.mark.usefixtures("framework_for_module")
+
+
+@pytest.fixture
+def loaded(db) -> None:
+    """The shipped content: loaded once for this module (framework_for_module)."""
 
 
 def page_url(slug: str) -> str:
