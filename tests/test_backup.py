@@ -21,6 +21,9 @@ import pytest
 from samen.backup import new_key
 from samen.settings import BASE_DIR
 
+# One test worker runs this module, so the migrated SQLite template below is made once per run, not once per worker.
+pytestmark = pytest.mark.xdist_group("backup")
+
 MARKER = "kwetsbaar-geheim-4f7c2a"  # stored in the database and in a media file; must not appear in an archive
 
 CREATE = f"""
