@@ -137,6 +137,34 @@ def organisations_json(viewer: Organisation, organisations: list[ImportedOrganis
 # ---- organisations -------------------------------------------------------------------------------------------------
 
 
+# The organisations filters that choose them by their relations.
+BY_RELATIONS = ("country", "sector", "role")
+
+
+def _relation_ends(values: dict[str, Any]) -> tuple[QuerySet[Relation], QuerySet[Relation]]:
+    """The relations whose source, and those whose target, is an organisation the filters ask for.
+
+    As the map's filters choose relations: on activities in the country and sector, with the role at that end.
+    """
+    relations = Filters(country=values.get("country", "").upper(), sector=values.get("sector", "").upper()).apply(
+        Relation.objects.all()
+    )
+    role = values.get("role")
+    return (relations.filter(source_role=role) if role else relations), (
+        relations.filter(target_role=role) if role else relations
+    )
+
+
+def _organisation_keys(values: dict[str, Any]) -> QuerySet[Any] | None:
+    """With only relation filters: the organisations' keys in order, from the relations alone (a UNION of the two
+    ends, each read through the relations' activity index), without visiting every organisation."""
+    if not any(name in values for name in BY_RELATIONS) or any(name in values for name in ("q", "identifier", "type")):
+        return None
+    sources, targets = _relation_ends(values)
+    ends = sources.values_list("source_id", flat=True).union(targets.values_list("target_id", flat=True))
+    return ends.order_by("source_id")
+
+
 def _organisations(values: dict[str, Any]) -> QuerySet[ImportedOrganisation]:
     queryset = ImportedOrganisation.objects.all()
     if "q" in values:
@@ -150,14 +178,8 @@ def _organisations(values: dict[str, Any]) -> QuerySet[ImportedOrganisation]:
         queryset = queryset.filter(identifier=normalise_identifier(values["identifier"]))
     if "type" in values:
         queryset = queryset.filter(type=values["type"])
-    if "country" in values or "sector" in values or "role" in values:
-        # The ends of the relations on such activities, as the map's filters choose relations.
-        relations = Filters(country=values.get("country", "").upper(), sector=values.get("sector", "").upper()).apply(
-            Relation.objects.all()
-        )
-        role = values.get("role")
-        sources = relations.filter(source_role=role) if role else relations
-        targets = relations.filter(target_role=role) if role else relations
+    if any(name in values for name in BY_RELATIONS):
+        sources, targets = _relation_ends(values)
         queryset = queryset.filter(Q(pk__in=sources.values("source_id")) | Q(pk__in=targets.values("target_id")))
     return queryset
 
@@ -172,6 +194,7 @@ def organisations(request: HttpRequest, token: Token) -> HttpResponse:
         values,
         many=lambda rows: organisations_json(token.organisation, rows),
         rows_from=ImportedOrganisation.objects.all(),
+        keys=_organisation_keys(values),
     )
 
 

@@ -110,6 +110,7 @@ def page(
     *,
     many: Callable[[list[Any]], list[dict[str, Any]]] | None = None,
     rows_from: QuerySet[Any] | None = None,
+    keys: QuerySet[Any] | None = None,
 ) -> HttpResponse:
     """One page of `queryset` (ordered by the caller, with a final unique key) as {"results", "next"}.
 
@@ -121,12 +122,15 @@ def page(
     together (a constant number of queries, not one per row). `rows_from`, when given, is where the rows
     are read by key instead of `queryset`: for filters that cost a scan (subqueries over 200,000 IATI
     relations), which the keys have already passed, so the database does not apply them twice.
+    `keys`, when given, yields the primary keys in page order instead of `queryset` (a UNION of two indexed
+    sides reads fewer rows than one OR over both); the rows are then read from `queryset` by key.
     """
     limit, offset = values["limit"], values["offset"]
-    keys = list(queryset.values_list("pk", flat=True)[offset : offset + limit + 1])
+    ordered = queryset.values_list("pk", flat=True) if keys is None else keys
+    on_page = list(ordered[offset : offset + limit + 1])
     source = queryset if rows_from is None else rows_from
-    by_key = {row.pk: row for row in source.order_by().filter(pk__in=keys)}
-    rows = [by_key[key] for key in keys if key in by_key]
+    by_key = {row.pk: row for row in source.order_by().filter(pk__in=on_page)}
+    rows = [by_key[key] for key in on_page if key in by_key]
     following = None
     if len(rows) > limit:
         query = request.GET.copy()

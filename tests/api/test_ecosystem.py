@@ -79,6 +79,28 @@ def test_organisation_filters(hulp_token, world):
     assert names(sector="11220") == set()
 
 
+def test_organisations_by_relation_filters_come_page_by_page_in_key_order_once_each(hulp_token, world):
+    # The keys come from both ends of the relations (a UNION): HZG is a target in one and a source in another.
+    keys = [row["code"] for row in results(get(hulp_token, "ecosystem_organisations", country="UG"))]
+    in_key_order = ImportedOrganisation.objects.filter(code__in=keys).order_by("pk").values_list("code", flat=True)
+    assert keys == [str(code) for code in in_key_order] and len(keys) == 3
+
+    paged, query = [], {"country": "UG", "limit": "2"}
+    while True:
+        response = get(hulp_token, "ecosystem_organisations", **query)
+        paged += [row["code"] for row in results(response)]
+        following = response.json()["next"]
+        if following is None:
+            break
+        query = {key: value for key, value in (part.split("=") for part in following.split("?")[1].split("&"))}
+    assert paged == keys
+
+    # With a filter on the organisations too, the same answer through the other path.
+    assert [row["name"] for row in results(get(hulp_token, "ecosystem_organisations", country="UG", q="uganda"))] == [
+        "KWN Uganda"
+    ]
+
+
 def test_relations_and_their_filters(hulp_token, world):
     rows = results(get(hulp_token, "ecosystem_relations"))
     assert len(rows) == 2

@@ -47,6 +47,27 @@ def test_the_organisation(hulp_token, world):
     assert data["name"] == "Hulp Zonder Grenzen"
 
 
+def test_partners_from_both_sides_once_each_in_key_order_page_by_page(hulp_token, world):
+    from organisations.models import Organisation, Partnership
+
+    made = [
+        Organisation.objects.create(slug=f"p{n}", name=f"Partner {n}", kind=Organisation.Kind.PARTNER) for n in range(3)
+    ]
+    Partnership.objects.create(organisation=world.org, partner=made[0], kind=Partnership.Kind.FUNDING)
+    # Recorded by the partner, with us as its partner; and one organisation on both sides: listed once.
+    Partnership.objects.create(organisation=made[1], partner=world.org, kind=Partnership.Kind.PEER)
+    Partnership.objects.create(organisation=world.org, partner=made[2], kind=Partnership.Kind.FUNDING)
+    Partnership.objects.create(organisation=made[2], partner=world.org, kind=Partnership.Kind.PEER)
+    expected = sorted([world.partner, *made], key=lambda o: o.pk)
+
+    client = api_client(hulp_token)
+    assert [o["code"] for o in results(client.get(url("partners", world)))] == [str(o.code) for o in expected]
+    first = client.get(url("partners", world, limit="3")).json()
+    second = client.get(first["next"]).json()
+    assert [o["code"] for o in first["results"] + second["results"]] == [str(o.code) for o in expected]
+    assert second["next"] is None
+
+
 def test_lists_show_hulps_data(hulp_token, world):
     client = api_client(hulp_token)
     assert [o["name"] for o in results(client.get(url("partners", world)))] == ["Kampala Women's Network"]
