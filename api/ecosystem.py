@@ -22,7 +22,7 @@ from api.listing import PAGING, filters, page, params, respond
 from api.models import Token
 from api.views import parse_code
 from ecosystem.graph import Filters, samen_links
-from ecosystem.models import ImportedOrganisation, OrganisationName, Relation
+from ecosystem.models import ImportedOrganisation, OrganisationCountry, OrganisationName, Relation
 from ecosystem.overlay import Integrity, overlay
 from organisations.identifiers import normalise_identifier
 from organisations.models import Organisation, Partnership
@@ -160,6 +160,10 @@ def _organisation_keys(values: dict[str, Any]) -> QuerySet[Any] | None:
     ends, each read through the relations' activity index), without visiting every organisation."""
     if not any(name in values for name in BY_RELATIONS) or any(name in values for name in ("q", "identifier", "type")):
         return None
+    if set(values) & set(BY_RELATIONS) == {"country"}:
+        # The countries each organisation works in are kept in their own table, in key order by country.
+        places = OrganisationCountry.objects.filter(country=values["country"].upper()).order_by("organisation_id")
+        return places.values_list("organisation_id", flat=True)
     sources, targets = _relation_ends(values)
     ends = sources.values_list("source_id", flat=True).union(targets.values_list("target_id", flat=True))
     return ends.order_by("source_id")

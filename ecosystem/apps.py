@@ -16,9 +16,25 @@ class EcosystemConfig(AppConfig):
         # (and then writes a new version itself).
         for model in (models.Relation, models.ImportedOrganisation, models.ActivitySector, models.ActivityCountry):
             post_save.connect(_changed, sender=model, dispatch_uid=f"ecosystem-version-{model.__name__}")
+        # The countries each organisation works in (OrganisationCountry), for a relation or country saved alone.
+        post_save.connect(_relation_saved, sender=models.Relation, dispatch_uid="ecosystem-countries-relation")
+        post_save.connect(_country_saved, sender=models.ActivityCountry, dispatch_uid="ecosystem-countries-country")
 
 
 def _changed(sender: type, **kwargs: Any) -> None:
     from ecosystem.models import GraphVersion
 
     GraphVersion.bump()
+
+
+def _relation_saved(sender: type, instance: Any, **kwargs: Any) -> None:
+    from ecosystem.models import OrganisationCountry
+
+    OrganisationCountry.objects.refresh({instance.source_id, instance.target_id})
+
+
+def _country_saved(sender: type, instance: Any, **kwargs: Any) -> None:
+    from ecosystem.models import OrganisationCountry, Relation
+
+    ends = Relation.objects.filter(activity_id=instance.activity_id).values_list("source_id", "target_id")
+    OrganisationCountry.objects.refresh({pk for pair in ends for pk in pair})

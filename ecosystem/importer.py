@@ -39,6 +39,7 @@ from ecosystem.models import (
     ActivitySector,
     GraphVersion,
     ImportedOrganisation,
+    OrganisationCountry,
     OrganisationName,
     Relation,
 )
@@ -122,6 +123,7 @@ def import_files(
             total.refused.append(f"{(names or {}).get(path, path)}:0: cannot be read: {error.strerror or error}")
         done_bytes += path.stat().st_size if path.exists() else 0
     ImportedOrganisation.objects.with_identifier().link_samen_organisations()
+    OrganisationCountry.objects.refresh()
     GraphVersion.bump()  # the map reads the network again (ecosystem/adjacency.py)
     total.seconds = time.perf_counter() - started
     return total

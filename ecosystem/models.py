@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -269,6 +269,70 @@ class Relation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} → {self.target_id} ({self.kind})"
+
+
+def derive_countries_sql(table: str, relation: str, country: str) -> str:
+    """INSERT every (organisation, country) pair of the relations into `table` (migration 0004 uses it too)."""
+    return (
+        f"INSERT INTO {table} (organisation_id, country) "  # noqa: S608 -- table names, no input
+        f"SELECT DISTINCT ends.organisation_id, c.country FROM ("
+        f"SELECT source_id AS organisation_id, activity_id FROM {relation} "
+        f"UNION SELECT target_id, activity_id FROM {relation}) ends "
+        f"JOIN {country} c ON c.activity_id = ends.activity_id"
+    )
+
+
+class OrganisationCountryQuerySet(models.QuerySet["OrganisationCountry"]):
+    def refresh(self, organisation_ids: "set[int] | None" = None) -> None:
+        """Derive the rows again from the relations: of `organisation_ids`, or of every organisation.
+
+        Every organisation at either end of a relation, with each recipient country of that relation's
+        activity. The whole table in one INSERT … SELECT (the importer's and the generators' way); a few
+        organisations through the ORM (a relation or a country saved one at a time).
+        """
+        if organisation_ids is None:
+            self.all().delete()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    derive_countries_sql(
+                        OrganisationCountry._meta.db_table, Relation._meta.db_table, ActivityCountry._meta.db_table
+                    )
+                )
+            return
+        if not organisation_ids:
+            return
+        pairs = set()
+        ends = Relation.objects.filter(Q(source_id__in=organisation_ids) | Q(target_id__in=organisation_ids))
+        for source, target, code in ends.filter(activity__countries__isnull=False).values_list(
+            "source_id", "target_id", "activity__countries__country"
+        ):
+            pairs |= {(pk, code) for pk in (source, target) if pk in organisation_ids}
+        self.filter(organisation_id__in=organisation_ids).delete()
+        self.bulk_create(OrganisationCountry(organisation_id=pk, country=code) for pk, code in pairs)
+
+
+class OrganisationCountry(models.Model):
+    """A country an imported organisation works in, derived from its relations (see `refresh`).
+
+    What the API's filter "organisations in this country" reads: its unique index gives them in key order
+    without visiting the relations of every activity in the country. Kept by the importer (after every
+    import), by saving a relation or an activity's country (ecosystem/apps.py), and by the generators;
+    whatever deletes relations or countries itself must call `OrganisationCountry.objects.refresh()`.
+    """
+
+    organisation = models.ForeignKey(ImportedOrganisation, on_delete=models.CASCADE, related_name="+")
+    country = models.CharField(_("country"), max_length=2)
+
+    objects = OrganisationCountryQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["country", "organisation"], name="ecosystem_organisation_country_once")
+        ]
+        verbose_name_plural = "organisation countries"
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.country}"
 
 
 # Under MEDIA_ROOT, which Samen never serves: uploads wait here for the worker and are deleted after.

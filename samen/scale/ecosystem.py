@@ -9,7 +9,15 @@ organisations on Samen (largest first) and then partners, linked by `samen_organ
 from datetime import date, timedelta
 from decimal import Decimal
 
-from ecosystem.models import Activity, ActivityCountry, ActivitySector, ImportedOrganisation, Relation, Role
+from ecosystem.models import (
+    Activity,
+    ActivityCountry,
+    ActivitySector,
+    ImportedOrganisation,
+    OrganisationCountry,
+    Relation,
+    Role,
+)
 from samen.scale.common import Context, bulk
 from samen.scale.organisations import COUNTRIES
 
@@ -90,3 +98,4 @@ def ecosystem(ctx: Context) -> None:
         )
 
     bulk(Relation, (relation(n) for n in range(total)), batch_size=5_000)
+    OrganisationCountry.objects.refresh()  # bulk inserts send no signals: derive it as the importer does
