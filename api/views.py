@@ -146,6 +146,23 @@ def action_json(a: Action) -> dict[str, Any]:
     }
 
 
+DILEMMA_FIELDS = (
+    "code",
+    "organisation__code",
+    "organisation__name",
+    "languages",
+    "context",
+    "title_nl",
+    "title_en",
+    "situation_nl",
+    "situation_en",
+    "question_nl",
+    "question_en",
+    "published_at",
+    "updated_at",
+)
+
+
 def dilemma_json(d: Dilemma) -> dict[str, Any]:
     return {
         "code": d.code,
@@ -543,8 +560,11 @@ DILEMMA_FILTERS = PAGING | UPDATED_SINCE | {"language": schemas.enum(["nl", "en"
 def dilemmas(request: HttpRequest, token: Token) -> HttpResponse:
     values = params(request, DILEMMA_FILTERS)
     visible = Dilemma.objects.visible_to(token.organisation).in_language(values.get("language", ""))
-    queryset = updated_since(visible.select_related("organisation"), values.get("updated_since"))
-    return page(request, queryset.order_by("pk"), values, dilemma_json)
+    queryset = updated_since(visible, values.get("updated_since"))
+    # The page's rows by key alone (the keys passed the visibility rule already), and only what dilemma_json
+    # writes: not the reflections, search text and review fields of 100 dilemmas.
+    rows = Dilemma.objects.select_related("organisation").only(*DILEMMA_FIELDS)
+    return page(request, queryset.order_by("pk"), values, dilemma_json, rows_from=rows)
 
 
 @authorize("dilemmas")
