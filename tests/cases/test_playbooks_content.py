@@ -2,11 +2,9 @@
 keep the legal deadlines, care for survivors, and give every category of the taxonomy a playbook."""
 
 from datetime import timedelta
-from io import StringIO
 
 import pytest
 import yaml
-from django.core.management import call_command
 from django.utils import timezone
 
 from cases.deadlines import add_months, schedule
@@ -19,9 +17,12 @@ from framework.models import ViolationSubtype, ViolationType
 SHIPPED = ["abuse-of-power", "conflict-of-interest", "fraud-corruption", "general", "interpersonal", "safeguarding"]
 
 
+pytestmark = pytest.mark.usefixtures("framework_for_module")
+
+
 @pytest.fixture
 def shipped(db) -> list[Playbook]:
-    load_all()
+    """The shipped playbooks, loaded once for this module (framework_for_module)."""
     return list(Playbook.objects.filter(organisation__isnull=True).prefetch_related("steps"))
 
 
@@ -140,13 +141,3 @@ def test_a_case_on_a_shipped_playbook_gets_the_legal_deadlines(shipped, people):
     # Not acknowledged yet: three months from the end of the 7 days.
     assert due["feedback"] == add_months(received + timedelta(days=7), 3)
     assert due["notify-cbf"] is None  # counts from triage, which has not happened
-
-
-def test_load_framework_loads_the_playbooks(db):
-    out = StringIO()
-    call_command("load_framework", stdout=out)
-    assert "playbooks/safeguarding.yaml (playbook, version 1.0): 1 created" in out.getvalue()
-
-    out = StringIO()
-    call_command("load_framework", stdout=out)
-    assert "playbooks" not in out.getvalue()  # unchanged files are skipped

@@ -6,17 +6,16 @@ from django.urls import reverse
 
 from cases.models import Playbook
 from cases.views.playbooks import public_urlpatterns
-from framework.loader import load_all
 from samen.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [*project_urlpatterns, *public_urlpatterns]
 
-pytestmark = [pytest.mark.urls(__name__), pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.urls(__name__), pytest.mark.usefixtures("english", "framework_for_module")]
 
 
 @pytest.fixture
 def framework(db) -> None:
-    load_all()
+    """The shipped content: loaded once for this module (framework_for_module)."""
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "outsider", "viewer", "officer"])
@@ -65,5 +64,6 @@ def test_a_retired_playbook_stays_readable_with_a_notice(people, framework):
 
 
 def test_the_list_says_when_nothing_is_loaded(people, db):
+    Playbook.objects.all().delete()  # as before `manage.py load_framework`
     page = people.client("anonymous").get(reverse("public_playbooks")).content.decode()
     assert "No playbooks have been loaded yet." in page

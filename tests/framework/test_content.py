@@ -37,6 +37,14 @@ REQUIRED_TERMS = [
 ]  # fmt: skip
 
 
+pytestmark = pytest.mark.usefixtures("framework_for_module")
+
+
+@pytest.fixture
+def framework(db) -> None:
+    """The shipped content: loaded once for this module (framework_for_module)."""
+
+
 def test_every_file_declares_its_kind_and_version():
     files = list(content_files(CONTENT_DIR))
     assert {f.name for f in files} >= {"taxonomy.yaml", "glossary.yaml"}
