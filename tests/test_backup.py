@@ -121,7 +121,7 @@ def sqlite_instance(template: Path, folder: Path, key: str) -> Instance:
 @pytest.fixture
 def postgres_instance(tmp_path):
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
+    if not suite_on_postgres():
         pytest.skip("the PostgreSQL round trip runs when DATABASE_URL points at PostgreSQL")
     if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
         pytest.skip("pg_dump and pg_restore are not installed")

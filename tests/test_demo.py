@@ -26,6 +26,7 @@ from organisations.models import Alliance, AllianceMember, Consent, Invitation, 
 from power.models import Change, Score
 from speakup import crypto, keys
 from speakup.models import Channel, ChannelHandler, HandlerGrant, HandlerKey, Report, ReportKey
+from tests.conftest import FAST_HASHERS
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,6 @@ MODELS = [
     Relation,
 ]
 OFFICER = "officer@hulp-zonder-grenzen.example"
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def run_demo(*args: str, **options: object) -> str:
@@ -107,7 +107,6 @@ def fast_key_derivation(settings):
 
 
 def test_demo_creates_members_partners_an_alliance_and_people():
-
     members = Organisation.objects.filter(kind=Organisation.Kind.MEMBER)
     partners = Organisation.objects.filter(kind=Organisation.Kind.PARTNER)
     assert members.count() == 3

@@ -5,7 +5,6 @@ What the demo makes is tested in tests/test_demo.py, on one shared run.
 
 from io import StringIO
 
-import nacl.pwhash.argon2id as argon2id
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -13,15 +12,15 @@ from django.core.management.base import CommandError
 from assessments.models import Assessment
 from organisations.models import Organisation
 from speakup.models import Report
-from tests.test_demo import run_demo
+from tests.test_demo import FAST_KEYS, run_demo
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def fast_key_derivation(settings):
-    settings.SPEAKUP_ARGON2_OPSLIMIT = argon2id.OPSLIMIT_MIN
-    settings.SPEAKUP_ARGON2_MEMLIMIT = argon2id.MEMLIMIT_MIN
+    for name, value in FAST_KEYS.items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(autouse=True)

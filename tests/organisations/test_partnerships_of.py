@@ -11,3 +11,7 @@ def test_partners_of_both_sides_once_and_not_itself(people):
     # By name: "Ander Fonds" before "Kampala"; Kampala once, though both sides recorded a partnership.
     assert list(Partnership.objects.partners_of(people.org)) == [people.other_org, kampala]
     assert list(Partnership.objects.partners_of(kampala)) == [people.org]
+    # Their keys, for paging: the same organisations, in key order.
+    for organisation in (people.org, kampala):
+        expected = sorted(o.pk for o in Partnership.objects.partners_of(organisation))
+        assert list(Partnership.objects.partner_keys_of(organisation)) == expected
