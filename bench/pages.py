@@ -5,8 +5,9 @@
 
 Data: `manage.py generate_scale` (samen/scale) on a throwaway database — SQLite in a temporary folder,
 or with `--postgres` a database `samen_bench_pages_<pid>` on 127.0.0.1:5432, dropped at the end. Sector
-generation takes minutes: `--reuse DIR` keeps the SQLite files (DIR/small.sqlite3, DIR/sector.sqlite3)
-and uses them again next time. Each profile runs in a child process (its own database connection and
+generation takes minutes: `--reuse DIR` keeps the SQLite files (DIR/small.sqlite3, DIR/sector.sqlite3),
+or with `--postgres` the databases `samen_bench_pages_small` and `_sector`, and uses them again next time
+(drop them by hand when done). Each profile runs in a child process (its own database connection and
 settings); the parent prints the table and merges the figures into bench/results/pages.json under the
 database's name, so a `--postgres` run adds to a SQLite one.
 
@@ -373,7 +374,12 @@ def _brief(result: dict[str, Any]) -> str:
 def child(args: argparse.Namespace) -> int:
     assert args.child is not None
     profile = args.profile
-    if args.postgres:
+    if args.postgres and args.reuse:
+        # Kept between runs, as the SQLite files are: named after the profile, made when missing.
+        name = f"samen_bench_pages_{profile}"
+        psql(f"CREATE DATABASE {name}", check=False)
+        database_url, cleanup = f"{POSTGRES}/{name}", ""
+    elif args.postgres:
         name = f"samen_bench_pages_{os.getpid()}"
         psql(f"CREATE DATABASE {name}", check=True)
         database_url, cleanup = f"{POSTGRES}/{name}", name
@@ -395,7 +401,7 @@ def child(args: argparse.Namespace) -> int:
     finally:
         if cleanup:
             psql(f"DROP DATABASE IF EXISTS {cleanup}", check=False)
-        elif args.reuse is None:
+        elif args.reuse is None and not args.postgres:
             import shutil
 
             shutil.rmtree(Path(database_url.removeprefix("sqlite:///")).parent, ignore_errors=True)

@@ -8,8 +8,8 @@ within 3 months of the acknowledgement, or of the end of those 7 days when none 
 
 Figures are computed from the cases every time, never stored, so they cannot drift from the case
 file. The year of a case is the year it was received in the organisation's time (settings.TIME_ZONE),
-whatever time zone the reader has chosen. The queries do not grow with the number of cases: one pass
-over the year's cases and one over the year's conclusions, the rest are counts in the database.
+whatever time zone the reader has chosen. The queries do not grow with the number of cases: the counts
+are grouped in the database, and only the handling times read the year's cases one by one.
 
 Small groups are not shown: a count from 1 to `min_group_size - 1` reads "< N", and medians and shares
 over fewer cases are left out. Because a breakdown also shows its total, one hidden count could be
@@ -348,8 +348,18 @@ def _research_of_types(types: Mapping[int, ViolationType]) -> dict[int, str]:
     return found
 
 
-def figures(organisation: Organisation, year: int, *, now: datetime | None = None) -> AccountFigures:
-    """The account of `year` for `organisation`, with small groups hidden. Seven queries, whatever the size."""
+def _category_key(category_id: int | None) -> str:
+    return str(category_id) if category_id is not None else UNCATEGORISED
+
+
+def figures(
+    organisation: Organisation, year: int, *, now: datetime | None = None, handling: bool = True
+) -> AccountFigures:
+    """The account of `year` for `organisation`, with small groups hidden; without `handling`, counts only.
+
+    The counts are grouped in the database (eight queries); the handling times read the year's times of
+    receipt, acknowledgement, feedback and conclusion (two more), so a reader of counts alone never pays for them.
+    """
     now = now or timezone.now()
     start, end = year_bounds(year)
     until = min(end, now)
@@ -359,15 +369,16 @@ def figures(organisation: Organisation, year: int, *, now: datetime | None = Non
     research_of_type = _research_of_types(types)
 
     cases = Case.objects.filter(organisation=organisation)
+    received_in_year = cases.filter(received_at__gte=start, received_at__lt=end)
+    concluded_in_year = cases.filter(concluded_at__gte=start, concluded_at__lt=end)
     received = list(
-        cases.filter(received_at__gte=start, received_at__lt=end).values_list(
-            "category_id", "subtype_id", "source", "received_at", "acknowledged_at", "feedback_at"
-        )
+        received_in_year.values("category_id", "subtype_id", "source")
+        .annotate(n=Count("pk"))
+        .values_list("category_id", "subtype_id", "source", "n")
+        .order_by()
     )
-    concluded = list(
-        cases.filter(concluded_at__gte=start, concluded_at__lt=end).values_list(
-            "category_id", "outcome", "received_at", "concluded_at"
-        )
+    outcomes = Counter(
+        dict(concluded_in_year.values("outcome").annotate(n=Count("pk")).values_list("outcome", "n").order_by())
     )
     still_open = (
         cases.filter(received_at__lt=until).filter(Q(concluded_at__isnull=True) | Q(concluded_at__gte=until)).count()
@@ -379,24 +390,26 @@ def figures(organisation: Organisation, year: int, *, now: datetime | None = Non
     by_category: Counter[str] = Counter()
     by_source: Counter[str] = Counter()
     by_research: Counter[str] = Counter()
-    every, groups = _Group(), dict[str, _Group]()
-    for category_id, subtype_id, source, received_at, acknowledged_at, feedback_at in received:
-        key = str(category_id) if category_id is not None else UNCATEGORISED
-        by_category[key] += 1
-        by_source[Source.SPEAKUP if source == Source.SPEAKUP else "other"] += 1
+    for category_id, subtype_id, source, n in received:
+        by_category[_category_key(category_id)] += n
+        by_source[Source.SPEAKUP if source == Source.SPEAKUP else "other"] += n
         # A case counts under its sub-type's research category, else its type's when that maps to exactly one.
-        by_research[subtypes.get(subtype_id) or research_of_type.get(category_id) or UNMAPPED] += 1
-        times = _times(received_at, acknowledged_at, feedback_at, now)
-        every.add(times)
-        groups.setdefault(key, _Group()).add(times)
+        by_research[subtypes.get(subtype_id) or research_of_type.get(category_id) or UNMAPPED] += n
+    received_count = by_category.total()
+    concluded_count = outcomes.total()
 
-    outcomes: Counter[str] = Counter()
-    for category_id, outcome, received_at, concluded_at in concluded:
-        outcomes[outcome] += 1
-        key = str(category_id) if category_id is not None else UNCATEGORISED
-        # concluded_at is set: the query filtered on it.
-        for group in (every, groups.setdefault(key, _Group())):
-            group.close_days.append(_days(received_at, concluded_at))  # type: ignore[arg-type]
+    every, groups = _Group(), dict[str, _Group]()
+    if handling:
+        times = received_in_year.values_list("category_id", "received_at", "acknowledged_at", "feedback_at")
+        for category_id, received_at, acknowledged_at, feedback_at in times:
+            case_times = _times(received_at, acknowledged_at, feedback_at, now)
+            every.add(case_times)
+            groups.setdefault(_category_key(category_id), _Group()).add(case_times)
+        for category_id, received_at, concluded_at in concluded_in_year.values_list(
+            "category_id", "received_at", "concluded_at"
+        ):
+            for group in (every, groups.setdefault(_category_key(category_id), _Group())):
+                group.close_days.append(_days(received_at, concluded_at))
 
     category_items = [
         (str(pk), t.name, by_category[str(pk)])
@@ -414,7 +427,7 @@ def figures(organisation: Organisation, year: int, *, now: datetime | None = Non
         minimum=minimum,
         until=until,
         is_complete=now >= end,
-        received=Cell.of(len(received), count_state(len(received), minimum), minimum),
+        received=Cell.of(received_count, count_state(received_count, minimum), minimum),
         by_category=category_breakdown,
         by_source=_breakdown(
             [
@@ -437,8 +450,8 @@ def figures(organisation: Organisation, year: int, *, now: datetime | None = Non
         ),
         outcomes=_breakdown([(o.value, str(o.label), outcomes[o.value]) for o in Outcome], minimum),
         open_at_end=Cell.of(still_open, count_state(still_open, minimum), minimum),
-        handling=_handling(groups, shown_categories, every, minimum),
-        nothing=not (received or concluded or still_open or reports["total"]),
+        handling=_handling(groups, shown_categories, every, minimum) if handling else [],
+        nothing=not (received_count or concluded_count or still_open or reports["total"]),
     )
 
 

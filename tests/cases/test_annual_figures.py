@@ -386,7 +386,21 @@ def test_the_queries_do_not_grow_with_the_cases(people, seeded):
     with CaptureQueriesContext(connection) as large:
         account = figures(people.org, 2025, now=LATER)
     assert str(account.received) == "74"
-    assert len(large) == len(small) <= 8
+    assert len(large) == len(small) <= 9
+    with CaptureQueriesContext(connection) as counts_only:
+        counted = figures(people.org, 2025, now=LATER, handling=False)
+    assert len(counts_only) == len(large) - 2  # the two passes over the times are left out
+    assert not any("acknowledged_at" in query["sql"] for query in counts_only.captured_queries)
+    assert counted.handling == [] and account.handling
+
+
+def test_the_counts_are_the_same_without_the_handling_times(people, seeded):
+    for year in (2024, 2025, 2026):
+        full = figures(people.org, year, now=LATER)
+        counted = figures(people.org, year, now=LATER, handling=False)
+        for part in ("received", "by_category", "by_source", "by_research_category", "reports", "outcomes"):
+            assert getattr(counted, part) == getattr(full, part), (year, part)
+        assert (counted.open_at_end, counted.nothing) == (full.open_at_end, full.nothing)
 
 
 def test_the_figures_are_a_dataclass_of_the_year(people, seeded):
