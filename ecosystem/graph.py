@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from django.db.models import Count, Q, QuerySet
 
-from ecosystem.adjacency import KINDS, Network, network, unpack
+from ecosystem.adjacency import KINDS, MASK, SHIFT, Network, network, unpack
 from ecosystem.models import ActivityCountry, ActivitySector, ImportedOrganisation, Relation
 from organisations.models import Organisation
 
@@ -72,7 +72,7 @@ class Filters:
         return any((self.kind, self.role, self.year_from, self.year_to, self.country, self.sector))
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     pk: int
     hop: int
@@ -83,7 +83,7 @@ class Node:
     organisation: ImportedOrganisation | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     source: int
     target: int
@@ -198,17 +198,29 @@ def edges_touching(
     nodes = graph.nodes
     edges: list[Edge] = []
     if passes is None:
+        # The hot loop of a first look at a map (thousands of pairs): `_add` inlined, names bound locally.
         members = set(nodes)
         others = members - individual
+        add = edges.append
+        participation_kind, transaction_kind = KINDS
+        out, out_set, into, into_set = net.out, net.out_set, net.into, net.into_set
         for u in individual:
-            targets = net.out.get(u)
+            targets = out.get(u)
             if targets:
-                for v in net.out_set[u] & members:
-                    _add(edges, u, v, targets[v])
-            sources = net.into.get(u)
+                for v in out_set[u] & members:
+                    packed = targets[v]
+                    if packed & MASK:
+                        add(Edge(u, v, participation_kind, packed & MASK))
+                    if packed >> SHIFT:
+                        add(Edge(u, v, transaction_kind, packed >> SHIFT))
+            sources = into.get(u)
             if sources:
-                for v in net.into_set[u] & others:
-                    _add(edges, v, u, sources[v])
+                for v in into_set[u] & others:
+                    packed = sources[v]
+                    if packed & MASK:
+                        add(Edge(v, u, participation_kind, packed & MASK))
+                    if packed >> SHIFT:
+                        add(Edge(v, u, transaction_kind, packed >> SHIFT))
     else:
         counts: Counter[tuple[int, int, int]] = Counter()
         source_of, target_of, kinds = net.source, net.target, net.kind

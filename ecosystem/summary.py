@@ -76,7 +76,7 @@ class Group:
 Ref = tuple[str, object]
 
 
-@dataclass
+@dataclass(slots=True)
 class SummaryEdge:
     source: Ref
     target: Ref

@@ -237,7 +237,7 @@ class MapNode:
     blind_spots: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class MapEdge:
     source: str
     target: str
@@ -540,22 +540,22 @@ def _add_groups(
 
 def _figure(graph: Subgraph, size: str, shown: set[int]) -> dict[int, float]:
     """The figure chosen for node sizes, of each organisation in `shown` (whose edges `graph` holds all of)."""
-    values: dict[int, set[int]] = {pk: set() for pk in graph.nodes}
-    counts: dict[int, float] = dict.fromkeys(graph.nodes, 0)
-    for edge in graph.edges:
-        if size == "relations":
-            counts[edge.source] += edge.relations
-            counts[edge.target] += edge.relations
-        elif size == "funders":
-            values[edge.target].add(edge.source)
-        elif size == "funded":
-            values[edge.source].add(edge.target)
-        else:
-            values[edge.source].add(edge.target)
-            values[edge.target].add(edge.source)
     if size == "relations":
-        return {pk: counts[pk] for pk in shown}
-    return {pk: len(values[pk]) for pk in shown}
+        counts: dict[int, float] = dict.fromkeys(shown, 0)
+        for edge in graph.edges:
+            if edge.source in counts:
+                counts[edge.source] += edge.relations
+            if edge.target in counts:
+                counts[edge.target] += edge.relations
+        return counts
+    values: dict[int, set[int]] = {pk: set() for pk in shown}
+    for edge in graph.edges:
+        source, target = edge.source, edge.target
+        if size != "funded" and target in values:
+            values[target].add(source)  # funders, partners
+        if size != "funders" and source in values:
+            values[source].add(target)  # funded, partners
+    return {pk: len(found) for pk, found in values.items()}
 
 
 def _colour(node: MapNode, colour_by: str) -> str:

@@ -1,12 +1,16 @@
 """The ecosystem map: the bounded walk (depth, both directions, filters, cap), its layout, and the map page and data."""
 
+import gc
+import weakref
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
+from ecosystem.adjacency import network
 from ecosystem.graph import RING_STEP, Filters, goal_seeds, walk
 from ecosystem.models import OrganisationName, Role
+from ecosystem.views.map import _figure
 from organisations.models import Alliance, AllianceMember
 from tests.ecosystem.map_world import Graph
 
@@ -250,3 +254,32 @@ def test_the_page_loads_the_map_script_without_inline_code(people, hulp_network)
     assert 'src="/static/ecosystem/map.js"' in text
     assert 'src="/static/vendor/cytoscape/cytoscape.min.js"' in text
     assert "<script>" not in text and " style=" not in text and "onclick" not in text
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ("partners", {"A": 2, "B": 2, "C": 1, "F": 1}),
+        ("funders", {"A": 1, "B": 1, "C": 1, "F": 0}),
+        ("funded", {"A": 1, "B": 1, "C": 0, "F": 1}),
+        ("relations", {"A": 2, "B": 2, "C": 1, "F": 1}),
+    ],
+)
+def test_node_sizes_count_the_chosen_figure_along_the_edges_on_the_map(chain, size, expected):
+    graph = walk([chain["A"].pk], 2)
+    drawn = {pk for pk in graph.nodes if name(graph, pk) != "C"} if size == "partners" else set(graph.nodes)
+    found = _figure(graph, size, drawn)
+    assert {name(graph, pk): value for pk, value in found.items()} == {
+        key: value for key, value in expected.items() if size != "partners" or key != "C"
+    }
+
+
+def test_the_network_is_kept_out_of_the_garbage_collectors_sight_and_freed_on_a_new_version(chain):
+    first = network()
+    assert gc.get_freeze_count() > 0
+    survivor = weakref.ref(first)
+    del first
+    Graph().fund(chain["E"], chain["F"])  # a new relation: a new data version
+    assert network() is not survivor()
+    gc.collect()
+    assert survivor() is None
