@@ -17,15 +17,17 @@ neither a current assessment nor a speak-up channel (an organisation not on Same
 """
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from actions.models import Action, ActionPlan
 from agreements.models import Agreement
 from assessments.models import Assessment
-from ecosystem.graph import Subgraph, nodes_of, samen_links
-from ecosystem.models import ImportedOrganisation, Relation
+from ecosystem.adjacency import network
+from ecosystem.graph import Subgraph, samen_links
+from ecosystem.models import ImportedOrganisation
 from organisations.models import Alliance, Organisation, Partnership
 from speakup.models import Channel
 
@@ -45,54 +47,78 @@ class Integrity:
     channel: bool = False
 
 
+def current_partner_keys(viewer: Organisation) -> "QuerySet[Any]":
+    """The keys of the viewer's current partners, as a subquery: each side of the partnerships from its own index."""
+    return Partnership.objects.current().partner_keys_of(viewer).order_by()
+
+
 def current_partner_ids(viewer: Organisation) -> set[int]:
-    partnerships = Partnership.objects.current().filter(Q(organisation=viewer) | Q(partner=viewer))
-    return {pk for pair in partnerships.values_list("organisation_id", "partner_id") for pk in pair} - {viewer.pk}
+    return set(current_partner_keys(viewer))
 
 
-def assessed_ids(organisation_ids: set[int]) -> set[int]:
-    """Organisations among these with a current (final, still valid) assessment: existence only."""
+# Past this many keys, the overlay's queries read the viewer's current partners as a subquery and drop the
+# others in Python: Django prepares every literal key of an IN list one by one (a large funder's map holds
+# ~800 partners: about 10 ms a query, six queries).
+LITERAL_KEYS = 200
+
+Keys = set[int] | QuerySet[Any]
+
+
+def assessed_ids(organisation_ids: set[int], among: Keys | None = None) -> set[int]:
+    """Organisations among these with a current (final, still valid) assessment: existence only. `among`: what
+    the query filters on, when not the keys themselves (a subquery that holds them)."""
     today = timezone.localdate()
-    return set(
+    found = (
         Assessment.objects.final()
-        .filter(organisation_id__in=organisation_ids, valid_until__gte=today)
+        .filter(organisation_id__in=organisation_ids if among is None else among, valid_until__gte=today)
         .values_list("organisation_id", flat=True)
     )
+    return set(found) & organisation_ids
 
 
-def channel_ids(organisation_ids: set[int]) -> set[int]:
+def channel_ids(organisation_ids: set[int], among: Keys | None = None) -> set[int]:
     """Organisations among these with an open speak-up channel of their own or of an alliance they belong to."""
-    own = Channel.objects.filter(organisation_id__in=organisation_ids, is_open=True).values_list(
-        "organisation_id", flat=True
-    )
-    alliances = Alliance.objects.filter(
-        speakup_channels__is_open=True, alliance_memberships__organisation_id__in=organisation_ids
-    )
+    keys = organisation_ids if among is None else among
+    own = Channel.objects.filter(organisation_id__in=keys, is_open=True).values_list("organisation_id", flat=True)
+    alliances = Alliance.objects.filter(speakup_channels__is_open=True, alliance_memberships__organisation_id__in=keys)
     via_alliance = alliances.values_list("alliance_memberships__organisation_id", flat=True)
     return (set(own) | set(via_alliance)) & organisation_ids
 
 
-def overlay(viewer: Organisation, organisation_ids: set[int]) -> dict[int, Integrity]:
-    """The overlay for those of `organisation_ids` (Samen organisations) that are current partners of `viewer`."""
-    partners = current_partner_ids(viewer) & organisation_ids
+def overlay(viewer: Organisation, organisation_ids: set[int], partners: set[int] | None = None) -> dict[int, Integrity]:
+    """The overlay for those of `organisation_ids` (Samen organisations) that are current partners of `viewer`.
+
+    `partners`: the viewer's current partners, when the caller has read them in this request already.
+    """
+    if partners is None:
+        # Only the partnerships with these: a large funder has thousands of partners, the API asks about one.
+        pairs = Partnership.objects.current().filter(
+            Q(organisation=viewer, partner__in=organisation_ids) | Q(partner=viewer, organisation__in=organisation_ids)
+        )
+        partners = {pk for pair in pairs.values_list("organisation_id", "partner_id") for pk in pair} - {viewer.pk}
+    partners = partners & organisation_ids
     if not partners:
         return {}
     result = {pk: Integrity() for pk in partners}
     today = timezone.localdate()
-    for pk in assessed_ids(partners):
+    # What the queries filter on; rows of partners not asked about are skipped below.
+    among: Keys = partners if len(partners) <= LITERAL_KEYS else current_partner_keys(viewer)
+    for pk in assessed_ids(partners, among):
         result[pk].assessed = True
     tiers = (
         Assessment.objects.visible_to(viewer)
         .final()
+        # Literal keys: the visibility rule joined to the partners' subquery makes PostgreSQL plan badly.
         .filter(organisation_id__in=partners, valid_until__gte=today)
         .exclude(final_rating="")
         .order_by("organisation_id", "-finalised_at")
         .values_list("organisation_id", "final_rating")
     )
     for pk, rating in tiers:
-        result[pk].tier = result[pk].tier or rating
+        if pk in result:
+            result[pk].tier = result[pk].tier or rating
     plans = ActionPlan.objects.filter(
-        Q(organisation=viewer, partner_id__in=partners) | Q(partner=viewer, organisation_id__in=partners)
+        Q(organisation=viewer, partner_id__in=among) | Q(partner=viewer, organisation_id__in=among)
     )
     counts = (
         Action.objects.filter(plan__in=plans)
@@ -102,67 +128,82 @@ def overlay(viewer: Organisation, organisation_ids: set[int]) -> dict[int, Integ
     )
     for owner, co_owner, open_count, overdue in counts:
         partner = co_owner if owner == viewer.pk else owner
-        result[partner].open_actions += open_count
-        result[partner].overdue_actions += overdue
+        if partner in result:
+            result[partner].open_actions += open_count
+            result[partner].overdue_actions += overdue
     agreements = (
         Agreement.objects.visible_to(viewer)
         .in_place(today)
         .filter(partnership__isnull=False)
         .filter(
-            Q(partnership__organisation=viewer, partnership__partner_id__in=partners)
-            | Q(partnership__partner=viewer, partnership__organisation_id__in=partners)
+            Q(partnership__organisation=viewer, partnership__partner_id__in=among)
+            | Q(partnership__partner=viewer, partnership__organisation_id__in=among)
         )
         .values_list("partnership__organisation_id", "partnership__partner_id")
     )
     for owner, partner in agreements:
-        result[partner if owner == viewer.pk else owner].agreement = True
-    for pk in channel_ids(partners):
+        if (partner if owner == viewer.pk else owner) in result:
+            result[partner if owner == viewer.pk else owner].agreement = True
+    for pk in channel_ids(partners, among):
         result[pk].channel = True
     return result
 
 
-def blind_spots(viewer: Organisation, cap: int = BLIND_SPOT_CAP) -> tuple[list[ImportedOrganisation], bool]:
+def blind_spots(
+    viewer: Organisation, cap: int = BLIND_SPOT_CAP, found: tuple[set[int], dict[int, int]] | None = None
+) -> tuple[list[ImportedOrganisation], bool]:
     """Partners of the viewer's partners (along IATI relations) with neither a current assessment nor a channel.
 
     Returns the organisations (by name) and whether the search stopped at `cap` partners of partners.
+    `found`: `viewer_nodes(viewer)`, when the caller has it. The partners of partners are read from the network
+    in memory (ecosystem/adjacency.py): a large funder's thousands of partners are thousands of keys, each
+    direction's neighbours up to the cap, in key order, as the database would give them.
     """
-    partners = current_partner_ids(viewer)
-    mine = set(nodes_of([viewer.pk]).values_list("pk", flat=True))
-    partner_nodes = set(nodes_of(partners).values_list("pk", flat=True))
+    mine, partner_nodes = found or viewer_nodes(viewer)
     if not partner_nodes:
         return [], False
-    # Each direction read up to the cap in the database: a partner that is a hub has thousands of relations.
-    known = partner_nodes | mine
-    outgoing = Relation.objects.filter(source_id__in=partner_nodes).exclude(target_id__in=known)
-    incoming = Relation.objects.filter(target_id__in=partner_nodes).exclude(source_id__in=known)
-    second = set(outgoing.values_list("target_id", flat=True).distinct().order_by("target_id")[: cap + 1])
-    second |= set(incoming.values_list("source_id", flat=True).distinct().order_by("source_id")[: cap + 1])
+    partners = set(partner_nodes.values())
+    net = network()
+    known = partner_nodes.keys() | mine
+    second: set[int] = set()
+    for adjacent in (net.out_set, net.into_set):
+        reached: set[int] = set()
+        for pk in partner_nodes:
+            reached.update(adjacent.get(pk, ()))
+        second.update(sorted(reached - known)[: cap + 1])
     capped = len(second) > cap
     candidates = list(ImportedOrganisation.objects.filter(pk__in=sorted(second)[:cap]).order_by("name", "pk"))
     links = samen_links(candidates)
     linked = set(links.values()) - partners - {viewer.pk}
     covered = assessed_ids(linked) | channel_ids(linked)
-    found = [
+    return [
         o
         for o in candidates
         if links.get(o.pk) not in partners | {viewer.pk} and (o.pk not in links or links[o.pk] not in covered)
-    ]
-    return found, capped
+    ], capped
 
 
 def viewer_nodes(viewer: Organisation) -> tuple[set[int], dict[int, int]]:
     """The imported organisations that are the viewer, and those that are its current partners (imported pk →
-    Samen pk), by the rule of `samen_links`: linked by the import, else by the same identifier. Four queries
-    whatever the size of the map."""
+    Samen pk), by the rule of `samen_links`: linked by the import, else by the same identifier. Five queries
+    whatever the size of the map or the number of partners."""
     partners = current_partner_ids(viewer)
-    ids = partners | {viewer.pk}
+    # The partners as a subquery, not as thousands of literal keys (a large funder has thousands of partners).
+    keys = current_partner_keys(viewer)
     identifiers = dict(
-        Organisation.objects.filter(pk__in=ids).exclude(iati_identifier="").values_list("iati_identifier", "pk")
+        Organisation.objects.filter(Q(pk__in=keys) | Q(pk=viewer.pk))
+        .exclude(iati_identifier="")
+        .values_list("iati_identifier", "pk")
     )
-    # Two queries, each on an index (an OR of both would read the whole table on SQLite).
-    linked = ImportedOrganisation.objects.filter(samen_organisation_id__in=ids).values_list(
-        "pk", "samen_organisation_id", "identifier"
-    )
+    # Two queries each, each on an index (an OR of both would read the whole table on SQLite).
+    linked = [
+        *ImportedOrganisation.objects.filter(samen_organisation_id__in=keys).values_list(
+            "pk", "samen_organisation_id", "identifier"
+        ),
+        *ImportedOrganisation.objects.filter(samen_organisation_id=viewer.pk).values_list(
+            "pk", "samen_organisation_id", "identifier"
+        ),
+    ]
     by_identifier = (
         ImportedOrganisation.objects.filter(samen_organisation__isnull=True, identifier__in=list(identifiers))
         .exclude(identifier="")
@@ -215,7 +256,8 @@ def for_graph(
     mine, partners = found or viewer_nodes(viewer)
     mine = mine & graph.nodes.keys()
     on_map = {pk: samen_pk for pk, samen_pk in partners.items() if pk in graph.nodes}
-    by_samen = overlay(viewer, set(on_map.values()))
+    # The partners on the map came from `viewer_nodes`'s read of the current partnerships (or the caller's).
+    by_samen = overlay(viewer, set(on_map.values()), partners=set(on_map.values()))
     by_node = {pk: by_samen[samen_pk] for pk, samen_pk in on_map.items() if samen_pk in by_samen}
     if second is None:
         second = _related(graph, set(by_node))

@@ -264,6 +264,8 @@ class MapView:
     grouped: int = 0
     summary: Summary | None = None
     drawing_key: str = ""
+    # The viewer's own imported organisations and its partners' (imported pk → Samen pk), once read.
+    viewer_nodes: tuple[set[int], dict[int, int]] | None = None
 
     @property
     def organisation(self) -> Organisation:
@@ -361,7 +363,7 @@ def prepare(request: HttpRequest, slug: str) -> MapView:
 def _fill(view: MapView, seeds: list[int], filters: Filters) -> None:
     data = view.form.cleaned_data
     net = network()
-    own, partners = viewer_nodes(view.organisation)
+    own, partners = view.viewer_nodes = viewer_nodes(view.organisation)
     expand: set[tuple[int, str]] = set()
     if data["expand"]:
         codes_wanted = {code for code, _kind in data["expand"]}
@@ -590,7 +592,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
         )
         for o in found
     ]
-    spots, spots_capped = blind_spots(organisation)
+    spots, spots_capped = blind_spots(organisation, found=view.viewer_nodes)
     alliances = Alliance.objects.filter(
         Q(lead=organisation) | Q(alliance_memberships__organisation=organisation)
     ).distinct()
@@ -607,6 +609,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
         "nodes_page": Paginator(view.nodes, PAGE_SIZE).get_page(request.GET.get("page")),
         "edges_page": Paginator(view.edges, PAGE_SIZE).get_page(request.GET.get("edges_page")),
         "partners": partners,
+        "partners_page": Paginator(partners, PAGE_SIZE).get_page(request.GET.get("partners_page")),
         "spots": spots[:BLIND_SPOTS_SHOWN],
         "spots_count": len(spots),
         "spots_capped": spots_capped,

@@ -171,3 +171,27 @@ def test_the_page_lists_partners_and_blind_spots(people, world, english):
     assert "Not shared with you" in text
     assert "Blind spots around your partners" in text and "Gulu" in text
     assert "High risk" not in text
+
+
+def test_the_overlay_reads_the_same_through_the_partners_subquery(people, world, monkeypatch):
+    """Past LITERAL_KEYS partners the queries filter on the viewer's partners as a subquery; rows of partners not
+    asked about are left out, and what is asked about reads the same."""
+    Partnership.objects.create(organisation=people.org, partner=world["mbale"], kind=Partnership.Kind.FUNDING)
+    both = {world["kampala"].pk, world["mbale"].pk}
+    literal = overlay(people.org, both)
+    monkeypatch.setattr("ecosystem.overlay.LITERAL_KEYS", 0)
+    assert overlay(people.org, both) == literal
+    assert literal[world["mbale"].pk].channel and not literal[world["kampala"].pk].channel
+    assert set(overlay(people.org, {world["kampala"].pk})) == {world["kampala"].pk}
+
+
+def test_the_partners_on_the_map_are_listed_a_page_at_a_time(people, world, english, monkeypatch):
+    Partnership.objects.create(organisation=people.org, partner=world["mbale"], kind=Partnership.Kind.FUNDING)
+    monkeypatch.setattr("ecosystem.views.map.PAGE_SIZE", 1)
+    url = reverse("ecosystem_map:map", kwargs={"slug": "hulp"})
+    first = people.client("viewer").get(url).content.decode()
+    second = people.client("viewer").get(url + "?partners_page=2").content.decode()
+    overlay_part = [page.split('id="map-overlay-heading"')[1].split("</section>")[0] for page in (first, second)]
+    assert "Page 1 of 2" in overlay_part[0] and "Page 2 of 2" in overlay_part[1]
+    names = [{name for name in ("Kampala", "Mbale") if f">{name}</a>" in part} for part in overlay_part]
+    assert len(names[0]) == len(names[1]) == 1 and names[0] != names[1]
