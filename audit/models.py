@@ -174,8 +174,12 @@ def record(
 def first_broken_link() -> Entry | None:
     """The first entry whose hash or link to its predecessor does not hold, or None."""
     expected_prev = GENESIS
-    for entry in Entry.objects.order_by("id").iterator(chunk_size=2000):
-        if entry.prev_hash != expected_prev or entry.compute_hash() != entry.hash:
-            return entry
-        expected_prev = entry.hash
+    last = 0
+    # Pages by key: constant memory on any database, whatever kind of cursor it gives.
+    while page := list(Entry.objects.filter(id__gt=last).order_by("id")[:2000]):
+        for entry in page:
+            if entry.prev_hash != expected_prev or entry.compute_hash() != entry.hash:
+                return entry
+            expected_prev = entry.hash
+        last = page[-1].id
     return None

@@ -134,18 +134,10 @@ def add_dilemmas(upto: int) -> dict[str, int]:
             # bulk_create sends no signals: the visibility tokens of the shared ones as a consent's save sets them.
             refresh_audiences(Dilemma.objects.filter(subject__in=[c.subject for c in consents]))
         made["dilemmas"] += len(batch)
-    _analyse()
+    from bench.run import analyse
+
+    analyse()
     return made
-
-
-def _analyse() -> None:
-    """What a production database does on its own (autovacuum) or after a migration: fresh planner statistics,
-    and on PostgreSQL a vacuum, which autovacuum runs after bulk inserts too: it sets the visibility map
-    (index-only scans) and merges the GIN indexes' pending lists, which every search reads until then."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def reader() -> Any:

@@ -241,6 +241,9 @@ def run(args: argparse.Namespace, rng: random.Random, database: str) -> int:
     call_command("migrate", verbosity=0, interactive=False)
     started = time.perf_counter()
     pks = build(args.organisations, args.relations, rng)["pks"]
+    from bench.run import analyse
+
+    analyse()
     built = time.perf_counter() - started
     client, centres = viewer(pks, rng)
     rounds = [centres[i % len(centres)] for i in range(args.requests)]

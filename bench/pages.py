@@ -1,7 +1,7 @@
 """Every page of the access matrix, and every API list, at `small` and at `sector` scale: p50, p95, queries.
 
     DEBUG=1 .venv/bin/python bench/pages.py [--profile small|sector|both] [--postgres] [--reuse DIR]
-                                            [--requests 30] [--only SUBSTRING]
+                                            [--requests 30] [--only SUBSTRING] [--slowest N]
 
 Data: `manage.py generate_scale` (samen/scale) on a throwaway database — SQLite in a temporary folder,
 or with `--postgres` a database `samen_bench_pages_<pid>` on 127.0.0.1:5432, dropped at the end. Sector
@@ -28,7 +28,8 @@ stop after MIN_REQUESTS once SLOW_PAGE_MS is spent. Flags: p95 over 50 ms at the
 or over 25 × the trivial view (50 ms when the trivial view takes its quiet 2 ms: on a busy machine the
 milliseconds stretch, the ratios much less), and a query count that grows from small to sector. Nothing
 here asserts on time. One profile at a time keeps the other's figures in the JSON (so does `--only`,
-for the other pages); `--table` prints the stored table again.
+for the other pages); `--table` prints the stored table again; `--slowest N` prints the N slowest queries of one
+request under each row measured (where a page spends its database time).
 """
 
 import argparse
@@ -70,6 +71,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 30)))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", default="", help="only rows whose label has this (or one of a,b,c)")
+    parser.add_argument("--slowest", type=int, default=0, help="print each row's N slowest queries (one request)")
     parser.add_argument("--table", action="store_true", help="print the table of bench/results/pages.json again")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # internal: one profile, results to this file
     return parser.parse_args()
@@ -103,13 +105,17 @@ def prepare(profile: str, seed: int) -> float:
     from samen import scale
 
     started = time.perf_counter()
+    from bench.run import analyse
+
     call_command("migrate", verbosity=0, interactive=False)
     if scale.generated():
         print(f"[{profile}] reusing the generated data in the database", flush=True)
+        analyse()
         return 0.0
     call_command("load_framework", verbosity=0)
     print(f"[{profile}] generating (seed {seed}):", flush=True)
     scale.generate(scale.PROFILES[profile], seed=seed, out=lambda line: print(line, flush=True))
+    analyse()
     return time.perf_counter() - started
 
 
@@ -215,7 +221,25 @@ def percentiles(times: list[float]) -> tuple[float, float]:
     return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)]
 
 
-def measure(client: Any, url: str, requests: int, trivial: Any) -> dict[str, Any]:
+def slowest_queries(client: Any, url: str, count: int) -> list[tuple[float, str]]:
+    """The `count` slowest queries of one request for `url`: milliseconds (to the first rows) and the SQL's start."""
+    from django.db import connection
+
+    timed: list[tuple[float, str]] = []
+
+    def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append(((time.perf_counter() - started) * 1000, f"{len(params or ())} params: {sql[:160]}"))
+
+    with connection.execute_wrapper(timer):
+        client.get(url)
+    return sorted(timed, reverse=True)[:count]
+
+
+def measure(client: Any, url: str, requests: int, trivial: Any, slowest: int = 0) -> dict[str, Any]:
     """bench/run.py's `measure`, stopping early on slow pages (exports, PDFs)."""
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
@@ -223,6 +247,8 @@ def measure(client: Any, url: str, requests: int, trivial: Any) -> dict[str, Any
     response = client.get(url)  # warm-up
     if response.status_code != 200:
         return {"url": url, "status": response.status_code}
+    for ms, sql in slowest_queries(client, url, slowest) if slowest else []:
+        print(f"      {ms:7.1f} ms  {sql}", flush=True)
     reset_queries()
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
@@ -279,7 +305,7 @@ def api_lists() -> list[str]:
     return [*LISTS, "answers"]
 
 
-def measure_rows(requests: int, only: str) -> dict[str, dict[str, Any]]:
+def measure_rows(requests: int, only: str, slowest: int = 0) -> dict[str, dict[str, Any]]:
     from django.db import transaction
     from django.test import Client
     from django.urls import reverse
@@ -319,10 +345,10 @@ def measure_rows(requests: int, only: str) -> dict[str, dict[str, Any]]:
                 result: dict[str, Any] = {}
                 swapped = sector_kwargs(kwargs, org, people.user(persona))
                 if swapped is not None:
-                    result = measure(client, reverse(row.name, kwargs=swapped) + row.query, requests, client)
+                    result = measure(client, reverse(row.name, kwargs=swapped) + row.query, requests, client, slowest)
                     result["data"] = "sector"
                 if result.get("status") != 200:
-                    result = measure(client, reverse(row.name, kwargs=kwargs) + row.query, requests, client)
+                    result = measure(client, reverse(row.name, kwargs=kwargs) + row.query, requests, client, slowest)
                     result["data"] = "world" if swapped is not None or _has_objects(kwargs) else "sector"
                 result["persona"] = persona
                 results[label] = result
@@ -396,7 +422,7 @@ def child(args: argparse.Namespace) -> int:
 
         counts = scale.counts()
         print(f"[{profile}] measuring ({connection.vendor}):", flush=True)
-        results = measure_rows(args.requests, args.only)
+        results = measure_rows(args.requests, args.only, args.slowest)
         connection.close()
     finally:
         if cleanup:
@@ -485,6 +511,7 @@ def main() -> int:
             out = Path(tmp) / f"{profile}.json"
             command = [sys.executable, __file__, "--child", str(out), "--profile", profile]
             command += ["--requests", str(args.requests), "--seed", str(args.seed), "--only", args.only]
+            command += ["--slowest", str(args.slowest)]
             command += ["--postgres"] if args.postgres else []
             command += ["--reuse", str(args.reuse)] if args.reuse else []
             subprocess.run(command, check=True, cwd=ROOT)  # noqa: S603 -- this script, as a child

@@ -151,6 +151,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # Client-side cursors: PgBouncer's transaction pooling (README, several machines) requires them, and a
+    # form's choices then come in one round trip rather than a cursor declared, fetched and closed for each
+    # select. Long iterations page by key themselves (audit/models.py).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = not envbool("DATABASE_SERVER_SIDE_CURSORS", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
