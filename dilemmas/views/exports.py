@@ -75,14 +75,16 @@ def ours_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's published dilemmas, the table of "Dilemmas of …" (drafts stay with their authors)."""
     membership = get_membership(request, slug)
     organisation = membership.organisation
+    ours = Dilemma.objects.filter(organisation=organisation, status=Status.PUBLISHED)
+    # Only the columns written: a dilemma row holds every text in two languages (a large funder has hundreds).
     published = list(
-        _listing(Dilemma.objects.filter(organisation=organisation, status=Status.PUBLISHED)).order_by(
+        ours.only("title_nl", "title_en", "context", "published_at", "subject", "sector_status").order_by(
             "-published_at", "pk"
         )
     )
     shared = set(
         Consent.objects.active()
-        .filter(organisation=organisation, subject__in=[d.subject for d in published])
+        .filter(organisation=organisation, subject__in=ours.values("subject"))
         .values_list("subject", flat=True)
     )
     rows = [
