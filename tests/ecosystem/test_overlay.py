@@ -189,8 +189,10 @@ def test_the_partners_on_the_map_are_listed_a_page_at_a_time(people, world, engl
     Partnership.objects.create(organisation=people.org, partner=world["mbale"], kind=Partnership.Kind.FUNDING)
     monkeypatch.setattr("ecosystem.views.map.PAGE_SIZE", 1)
     url = reverse("ecosystem_map:map", kwargs={"slug": "hulp"})
-    first = people.client("viewer").get(url).content.decode()
+    first = people.client("viewer").get(url + "?colour=integrity&page=1").content.decode()
     second = people.client("viewer").get(url + "?partners_page=2").content.decode()
+    # The link to the next page of partners keeps the rest of the query (the other lists' pages too).
+    assert 'href="?colour=integrity&amp;page=1&amp;partners_page=2" rel="next"' in first
     overlay_part = [page.split('id="map-overlay-heading"')[1].split("</section>")[0] for page in (first, second)]
     assert "Page 1 of 2" in overlay_part[0] and "Page 2 of 2" in overlay_part[1]
     names = [{name for name in ("Kampala", "Mbale") if f">{name}</a>" in part} for part in overlay_part]
