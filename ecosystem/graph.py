@@ -200,27 +200,23 @@ def edges_touching(
     if passes is None:
         # The hot loop of a first look at a map (thousands of pairs): `_add` inlined, names bound locally.
         members = set(nodes)
-        others = members - individual
         add = edges.append
         participation_kind, transaction_kind = KINDS
-        out, out_set, into, into_set = net.out, net.out_set, net.into, net.into_set
+        # Outgoing relations to anyone on the map; incoming ones from those not drawn one by one (the others'
+        # outgoing relations hold them already).
+        directions = ((net.out, net.out_set, members, True), (net.into, net.into_set, members - individual, False))
         for u in individual:
-            targets = out.get(u)
-            if targets:
-                for v in out_set[u] & members:
-                    packed = targets[v]
+            for packed_by, keys, among, outgoing in directions:
+                found = packed_by.get(u)
+                if not found:
+                    continue
+                for v in keys[u] & among:
+                    packed = found[v]
+                    source, target = (u, v) if outgoing else (v, u)
                     if packed & MASK:
-                        add(Edge(u, v, participation_kind, packed & MASK))
+                        add(Edge(source, target, participation_kind, packed & MASK))
                     if packed >> SHIFT:
-                        add(Edge(u, v, transaction_kind, packed >> SHIFT))
-            sources = into.get(u)
-            if sources:
-                for v in into_set[u] & others:
-                    packed = sources[v]
-                    if packed & MASK:
-                        add(Edge(v, u, participation_kind, packed & MASK))
-                    if packed >> SHIFT:
-                        add(Edge(v, u, transaction_kind, packed >> SHIFT))
+                        add(Edge(source, target, transaction_kind, packed >> SHIFT))
     else:
         counts: Counter[tuple[int, int, int]] = Counter()
         source_of, target_of, kinds = net.source, net.target, net.kind
