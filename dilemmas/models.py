@@ -18,8 +18,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connections, models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db import models
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -88,7 +88,7 @@ class DilemmaQuerySet(models.QuerySet["Dilemma"]):
         other organisations share with it by an active consent (a sector-wide one once the editors approved).
 
         The authority on who sees what; the search's visibility tokens (`audience_tokens`) only narrow its
-        work before this applies. One query whose parts are a UNION ALL of id lists, each answered from an
+        work before this applies. One condition, `pk IN (…)`, over a UNION of id lists, each answered from an
         index of its own (organisation, the sector library's partial index, the consents' subjects): an OR of
         the parts made SQLite read every candidate's wide row and PostgreSQL scan the table. A sector share
         without an end date is read from `in_sector_library`, which `refresh_sector_listing` keeps on the
@@ -112,11 +112,6 @@ class DilemmaQuerySet(models.QuerySet["Dilemma"]):
         # UNION, not UNION ALL: PostgreSQL then knows the ids are distinct and how many, and starts a search
         # from its GIN indexes rather than from this list (it guessed 200 distinct ids of an ALL).
         visible = framework.union(own, sector, direct, dated)
-        if connections[self.db].vendor == "sqlite":
-            # `pk + 0`, not the key itself: SQLite would look every visible row up by its key, reading wide
-            # rows (for the listing's order, all of them); this way it walks the listing's index, checks each
-            # key and stops at the end of the page. PostgreSQL joins the list to its key on its own.
-            return self.alias(visible_key=F("pk") + 0).filter(visible_key__in=visible)
         return self.filter(pk__in=visible)
 
     def awaiting_sector_review(self) -> "DilemmaQuerySet":
@@ -250,8 +245,10 @@ class Dilemma(Bilingual):
         indexes = [
             models.Index(fields=["organisation", "status", "retired"], name="dilemma_visible_owner"),
             models.Index(fields=["status", "published_at"]),
-            # The library's order: its first page reads the first visible rows of this index, and stops.
+            # The library's order, for lists of one organisation's dilemmas.
             models.Index(fields=["published_at", "created_at"], name="dilemma_listing"),
+            # The same order looked up by key: the visible ids sorted without reading their wide rows (SQLite).
+            models.Index(fields=["id", "published_at", "created_at"], name="dilemma_listing_by_key"),
             models.Index(
                 fields=["in_sector_library", "status", "retired"],
                 condition=Q(in_sector_library=True),
