@@ -87,8 +87,6 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = case_rows(list(page.object_list), _user(request), now)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "cases/cases.html",
@@ -100,7 +98,6 @@ def cases(request: HttpRequest, slug: str) -> HttpResponse:
             "page_obj": page,
             "rows": rows,
             "now": now,
-            "query": query.urlencode(),
             "can_register": can_handle_cases(membership),
             "can_read_account": membership.role in ACCOUNT_ROLES,
         },
