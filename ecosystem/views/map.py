@@ -12,7 +12,7 @@ organisation may see); outsiders get 404. An alliance is a centre only for its l
 import json
 import math
 import uuid
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -392,7 +392,7 @@ def _fill(view: MapView, seeds: list[int], filters: Filters) -> None:
     view.groups, view.grouped = len(summary.groups), summary.grouped
     # The same drawing, query, language and overlay give the same nodes and edges (and JSON): kept with the summary.
     overlay_state = (
-        tuple(sorted((pk, astuple(found)) for pk, found in integrity.items())),
+        tuple(sorted((pk, *vars(found).values()) for pk, found in integrity.items())),
         frozenset(mine),
         frozenset(spots),
     )
@@ -613,7 +613,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
         "spots": spots[:BLIND_SPOTS_SHOWN],
         "spots_count": len(spots),
         "spots_capped": spots_capped,
-        "svg": map_exports.overview_svg(view.nodes, view.edges, view.title),
+        "svg": _overview(view),
         "colour_legend": _legend(view.form.cleaned_data.get("colour") if view.form.is_valid() else "hop"),
         "cap": WALK_CAP,
         "draw_cap": DRAW_CAP,
@@ -737,12 +737,19 @@ def export_graphml(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _overview(view: MapView) -> str:
+    """The server-drawn overview of the map, kept with its drawing (the same nodes, edges and title)."""
+    if view.summary is None:
+        return map_exports.overview_svg(view.nodes, view.edges, view.title)
+    return view.summary.remember(
+        f"svg:{view.drawing_key}", lambda: map_exports.overview_svg(view.nodes, view.edges, view.title)
+    )
+
+
 @login_required
 def export_svg(request: HttpRequest, slug: str) -> HttpResponse:
     view = prepare(request, slug)
-    svg = map_exports.overview_svg(view.nodes, view.edges, view.title) or (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>'
-    )
+    svg = _overview(view) or ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>')
     return _refuse_bad(view) or _attachment(
         '<?xml version="1.0" encoding="UTF-8"?>\n' + svg, "image/svg+xml; charset=utf-8", _export_name(view, "", "svg")
     )
