@@ -24,8 +24,6 @@ ranking and pagination on every backend.
 
 from typing import Any
 
-from django.db import connections
-
 from dilemmas.models import Dilemma, DilemmaQuerySet, SearchEntry, audience_tokens
 from framework import fulltext
 from framework.fulltext import IdsFirst, RankedMatches, terms, weighted_vector
@@ -50,22 +48,23 @@ INDEX = fulltext.Index(
 )
 
 
-def search(
-    queryset: DilemmaQuerySet, query: str, viewer: Organisation | None = None
-) -> "DilemmaQuerySet | IdsFirst[Dilemma]":
+def search(queryset: DilemmaQuerySet, query: str, viewer: Organisation | None = None) -> "IdsFirst[Dilemma]":
     """The dilemmas of `queryset` that match every word of `query`, best first.
 
     Without words, all of `queryset`, in its order. What comes back counts (`count()`), slices and
-    iterates, so it goes straight into a Paginator: a queryset on PostgreSQL, on SQLite `RankedMatches`
-    (or `IdsFirst` without words: one pass over the visibility rule for the count and the page). Apply
+    iterates, so it goes straight into a Paginator: an `IdsFirst` (on SQLite `RankedMatches`), which reads the
+    ids once, in order, for both the count and the page. Apply
     select_related and prefetch_related before searching; they carry over. With `viewer` (whose
     `visible_to` the queryset must be within), the index ranks only what the viewer may see.
     """
-    if not terms(query) and connections[queryset.db].vendor == "sqlite":
+    if not terms(query):
         # The library without search words: its ids in order once, for the count and the page (see IdsFirst).
         return IdsFirst(queryset)
     audience = audience_tokens(viewer) if viewer is not None else ()
-    return fulltext.search(queryset, query, INDEX, audience)  # type: ignore[return-value]
+    found = fulltext.search(queryset, query, INDEX, audience)
+    # On PostgreSQL too the ranked ids once, for the count and the page: counting ran the match and the
+    # visibility rule a second time.
+    return found if isinstance(found, IdsFirst) else IdsFirst(found)
 
 
 def top(viewer: Organisation, query: str, *, limit: int = 5) -> tuple[list[Dilemma], bool]:
@@ -79,5 +78,5 @@ def top(viewer: Organisation, query: str, *, limit: int = 5) -> tuple[list[Dilem
     if not terms(query):
         return [], False
     visible = Dilemma.objects.visible_to(viewer).select_related("organisation")
-    found = list(search(visible, query, viewer)[: limit + 1])
+    found = search(visible, query, viewer).head(limit + 1)
     return found[:limit], len(found) > limit

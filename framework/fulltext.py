@@ -143,8 +143,8 @@ class IdsFirst(Generic[M]):
         self.queryset = queryset
         self._ids: list[Any] | None = None
 
-    def read_ids(self) -> list[Any]:
-        return list(self.queryset.values_list("pk", flat=True))
+    def read_ids(self, limit: int | None = None) -> list[Any]:
+        return list(self.queryset.values_list("pk", flat=True)[:limit])
 
     def ids(self) -> list[Any]:
         """The ids of every row, in order."""
@@ -167,7 +167,13 @@ class IdsFirst(Generic[M]):
     def __getitem__(self, index: int | slice) -> M | list[M]:
         if isinstance(index, int):
             return self[index : index + 1][0]
-        ids = self.ids()[index]
+        return self._rows(self.ids()[index])
+
+    def head(self, n: int) -> list[M]:
+        """The first `n` rows; when no count was asked for, without reading every id (a search's best few)."""
+        return self[:n] if self._ids is not None else self._rows(self.read_ids(n))
+
+    def _rows(self, ids: list[Any]) -> list[M]:
         found: dict[Any, M] = {}
         manager = self.queryset.model._default_manager.db_manager(self.queryset.db)
         lookups = self.queryset._prefetch_related_lookups  # type: ignore[attr-defined]
@@ -197,8 +203,8 @@ class RankedMatches(IdsFirst[M]):
         # so it scans the matches and checks each against the queryset's ids, computed once.
         self.entries = entries.alias(candidate=F(self.key) + 0).filter(candidate__in=queryset.values("pk"))
 
-    def read_ids(self) -> list[Any]:
-        return list(self.entries.order_by("rank", self.key).values_list(self.key, flat=True))
+    def read_ids(self, limit: int | None = None) -> list[Any]:
+        return list(self.entries.order_by("rank", self.key).values_list(self.key, flat=True)[:limit])
 
 
 def search(

@@ -150,7 +150,7 @@ def compose(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     query = find.cleaned_data["q"] if find.is_valid() else ""
     chosen = [item.dilemma_id for item in items if item.dilemma_id]
     library = Dilemma.objects.visible_to(organisation).exclude(pk__in=chosen).select_related("organisation")
-    candidates = list(search(library, query, organisation)[:FOUND])
+    candidates = search(library, query, organisation).head(FOUND)
     return render(
         request,
         "dialogue/compose.html",

@@ -6,12 +6,11 @@ FTS5 triggers, and that PostgreSQL answers from the GIN index.
 
 import pytest
 from django.db import connection
-from django.db.models import QuerySet
 from django.urls import reverse
 
 from dilemmas.links import for_topic
 from dilemmas.models import Context, Dilemma, Status
-from dilemmas.search import RankedMatches, search, terms
+from dilemmas.search import IdsFirst, RankedMatches, search, terms
 from organisations.models import Organisation
 from tests.dilemmas.conftest import make_dilemma
 
@@ -233,8 +232,9 @@ def test_postgres_answers_from_the_gin_indexes(people):
     for n in range(30):
         make_dilemma(people.org, people.member, title_en=f"Rice {n}")
     make_dilemma(people.org, people.member, title_en="Zanzibar cloves")
-    queryset = search(Dilemma.objects.all(), "zanzibar")
-    assert isinstance(queryset, QuerySet) and found(queryset) == ["Zanzibar cloves"]
+    matches = search(Dilemma.objects.all(), "zanzibar")
+    assert isinstance(matches, IdsFirst) and found(matches) == ["Zanzibar cloves"]
+    queryset = matches.queryset  # what the ids are read from, once for the count and the page
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = queryset.query.sql_with_params()
@@ -243,8 +243,9 @@ def test_postgres_answers_from_the_gin_indexes(people):
     assert "dilemma_search_document" in plan, plan
     # With the reader's visibility tokens, their own GIN index can answer first (on this small table the
     # planner starts from it and filters the few rows on the document).
-    queryset = search(Dilemma.objects.all(), "zanzibar", people.org)
-    assert isinstance(queryset, QuerySet) and found(queryset) == ["Zanzibar cloves"]
+    matches = search(Dilemma.objects.all(), "zanzibar", people.org)
+    assert isinstance(matches, IdsFirst) and found(matches) == ["Zanzibar cloves"]
+    queryset = matches.queryset
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = queryset.query.sql_with_params()
@@ -252,3 +253,14 @@ def test_postgres_answers_from_the_gin_indexes(people):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "dilemma_search_audience" in plan, plan
     assert "to_tsvector" not in plan, plan  # the stored document is read, not computed again
+
+
+def test_the_best_few_are_read_without_every_id(people):
+    """`head(n)` (the guide's best five, a session's candidates) reads n ids, not all of them, unless counted."""
+    for n in range(8):
+        make_dilemma(people.org, people.member, title_en=f"Zanzibar cloves {n}")
+    matches = search(Dilemma.objects.visible_to(people.org), "zanzibar", people.org)
+    best = matches.head(3)
+    assert len(best) == 3 and matches._ids is None
+    assert [d.pk for d in best] == matches.ids()[:3]  # the same order as the full ranking
+    assert [d.pk for d in matches.head(3)] == [d.pk for d in best]  # after a count, from the ids read
