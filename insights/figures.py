@@ -76,13 +76,17 @@ def partner_standing(organisation: Organisation, year: int) -> PartnerStanding:
     Three queries: the partners, the consents that share assessments, the assessments.
     """
     as_on = year_end(year)
-    partners = Partnership.objects.current().partners_of(organisation).order_by()
-    partner_ids = set(partners.values_list("pk", flat=True))
+    # The partners' keys from both sides of the partnerships, each side from its own index.
+    partners = Partnership.objects.current().partner_keys_of(organisation).order_by()
+    partner_ids = set(partners)
+    # Finalised on or before `as_on` in the reader's time: before the next day began (a bound on the column,
+    # not the date of every row computed — on SQLite a Python function per row).
+    until = datetime.combine(as_on + timedelta(days=1), datetime.min.time(), tzinfo=timezone.get_current_timezone())
     latest: dict[int, tuple[date, str]] = {}
     for partner_id, valid_until, rating in (
         Assessment.objects.visible_to(organisation)
         .final()
-        .filter(organisation__in=partners.values("pk"), finalised_at__date__lte=as_on)
+        .filter(organisation__in=partners, finalised_at__lt=until)
         .values_list("organisation_id", "valid_until", "final_rating")
     ):
         # A final assessment always has a validity (a database constraint says so).

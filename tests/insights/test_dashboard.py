@@ -1,6 +1,7 @@
 """The management dashboard of Hulp: what it counts, who reads it, and that it costs the same queries at any size."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -230,3 +231,17 @@ def test_sessions_held_by_quarter(people, english):
     assert held.rows[0][1] == [2, 0, 0, 0]
     page = people.client("manager").get(url(people)).content.decode()
     assert "Sessions held in" in page
+
+
+def test_the_year_ends_at_midnight_in_the_readers_time(people):
+    """Finalised at 23:30 on 31 December in Amsterdam counts for that year; at 00:30 on 1 January it does not."""
+    org, year = people.org, current_year() - 1
+    late, early = builders.partner_of(org), builders.partner_of(org)
+    for partner, moment in ((late, (year, 12, 31, 23, 30)), (early, (year + 1, 1, 1, 0, 30))):
+        assessment = builders.final_assessment(partner, org, date(year + 3, 1, 1), rating="low")
+        assessment.finalised_at = datetime(*moment, tzinfo=ZoneInfo("Europe/Amsterdam"))
+        assessment.save(update_fields=["finalised_at"])
+    with timezone.override(ZoneInfo("Europe/Amsterdam")):
+        standing = figures.partner_standing(org, year)
+    assert {s.key: s.count for s in standing.by_tier}["low"] == 1
+    assert {s.key: s.count for s in standing.by_tier}["unassessed"] == 1
