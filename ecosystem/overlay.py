@@ -16,6 +16,7 @@ anyone did.
 neither a current assessment nor a speak-up channel (an organisation not on Samen has neither).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,14 +151,18 @@ def overlay(viewer: Organisation, organisation_ids: set[int], partners: set[int]
 
 
 def blind_spots(
-    viewer: Organisation, cap: int = BLIND_SPOT_CAP, found: tuple[set[int], dict[int, int]] | None = None
+    viewer: Organisation,
+    cap: int = BLIND_SPOT_CAP,
+    found: tuple[set[int], dict[int, int]] | None = None,
+    covered: Callable[[], set[int]] | None = None,
 ) -> tuple[list[ImportedOrganisation], bool]:
     """Partners of the viewer's partners (along IATI relations) with neither a current assessment nor a channel.
 
     Returns the organisations (by name) and whether the search stopped at `cap` partners of partners.
     `found`: `viewer_nodes(viewer)`, when the caller has it. The partners of partners are read from the network
     in memory (ecosystem/adjacency.py): a large funder's thousands of partners are thousands of keys, each
-    direction's neighbours up to the cap, in key order, as the database would give them.
+    direction's neighbours up to the cap, in key order, as the database would give them. `covered`: gives
+    `covered_nodes()`, which a map computes once for its own blind spots and this list.
     """
     mine, partner_nodes = found or viewer_nodes(viewer)
     if not partner_nodes:
@@ -174,13 +179,9 @@ def blind_spots(
     capped = len(second) > cap
     candidates = list(ImportedOrganisation.objects.filter(pk__in=sorted(second)[:cap]).order_by("name", "pk"))
     links = samen_links(candidates)
-    linked = set(links.values()) - partners - {viewer.pk}
-    covered = assessed_ids(linked) | channel_ids(linked)
-    return [
-        o
-        for o in candidates
-        if links.get(o.pk) not in partners | {viewer.pk} and (o.pk not in links or links[o.pk] not in covered)
-    ], capped
+    # Imported organisations linked to a Samen organisation with a current assessment or an open channel.
+    has_cover = (covered or covered_nodes)()
+    return [o for o in candidates if links.get(o.pk) not in partners | {viewer.pk} and o.pk not in has_cover], capped
 
 
 def viewer_nodes(viewer: Organisation) -> tuple[set[int], dict[int, int]]:
@@ -244,6 +245,7 @@ def for_graph(
     graph: Subgraph,
     found: tuple[set[int], dict[int, int]] | None = None,
     second: set[int] | None = None,
+    covered: Callable[[], set[int]] | None = None,
 ) -> tuple[dict[int, Integrity], set[int], set[int]]:
     """The overlay by node, the viewer's own nodes and the blind-spot nodes, for the organisations on a map.
 
@@ -265,7 +267,7 @@ def for_graph(
         # Given: the organisations related to any partner on the map; keep those of partners with an overlay.
         second = second if len(by_node) == len(on_map) else _related(graph, set(by_node))
     second = second - set(by_node) - mine
-    spots = second - covered_nodes() if second else set()
+    spots = second - (covered or covered_nodes)() if second else set()
     return by_node, mine, spots
 
 

@@ -9,9 +9,11 @@ Every member of the organisation reads the map (IATI data is public; the overlay
 organisation may see); outsiders get 404. An alliance is a centre only for its lead and members.
 """
 
+import functools
 import json
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -32,7 +34,7 @@ from ecosystem.adjacency import network
 from ecosystem.figures import BROKER_CAP, figures_for
 from ecosystem.graph import MAX_DEPTH, Filters, Subgraph, edges_touching, goal_seeds, nodes_of, walk
 from ecosystem.models import ImportedOrganisation, OrganisationType, Relation, Role
-from ecosystem.overlay import Integrity, blind_spots, for_graph, viewer_nodes
+from ecosystem.overlay import Integrity, blind_spots, covered_nodes, for_graph, viewer_nodes
 from ecosystem.summary import ALL_TYPES, DRAW_CAP, Recent, Summary, summarise, type_group
 from organisations.access import get_alliance, get_membership
 from organisations.models import Alliance, Membership, Organisation
@@ -266,6 +268,8 @@ class MapView:
     drawing_key: str = ""
     # The viewer's own imported organisations and its partners' (imported pk → Samen pk), once read.
     viewer_nodes: tuple[set[int], dict[int, int]] | None = None
+    # Imported organisations with an assessment or channel on Samen: read once for the map and its blind spots.
+    covered: Callable[[], set[int]] = field(default_factory=lambda: functools.cache(covered_nodes))
 
     @property
     def organisation(self) -> Organisation:
@@ -387,7 +391,11 @@ def _fill(view: MapView, seeds: list[int], filters: Filters) -> None:
     view.found = len(graph.nodes)
     on_map = set(partners) & graph.nodes.keys()
     integrity, mine, spots = for_graph(
-        view.organisation, graph, (own, partners), second=summary.remember("second", lambda: _second(graph, on_map))
+        view.organisation,
+        graph,
+        (own, partners),
+        second=summary.remember("second", lambda: _second(graph, on_map)),
+        covered=view.covered,
     )
     view.groups, view.grouped = len(summary.groups), summary.grouped
     # The same drawing, query, language and overlay give the same nodes and edges (and JSON): kept with the summary.
@@ -592,7 +600,7 @@ def map_page(request: HttpRequest, slug: str) -> HttpResponse:
         )
         for o in found
     ]
-    spots, spots_capped = blind_spots(organisation, found=view.viewer_nodes)
+    spots, spots_capped = blind_spots(organisation, found=view.viewer_nodes, covered=view.covered)
     alliances = Alliance.objects.filter(
         Q(lead=organisation) | Q(alliance_memberships__organisation=organisation)
     ).distinct()
