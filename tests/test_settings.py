@@ -128,6 +128,20 @@ def test_production_settings_from_a_secret_file(tmp_path):
     assert result.stdout.split() == ["False", "a-long-random-production-secret", "True", "31536000", "True"]
 
 
+@pytest.mark.parametrize(("variables", "disabled"), [({}, "True"), ({"DATABASE_SERVER_SIDE_CURSORS": "1"}, "False")])
+def test_postgresql_uses_client_side_cursors_unless_asked(variables, disabled):
+    """PgBouncer's transaction pooling (README) needs client-side cursors; on SQLite the option is left as it was."""
+    code = "import samen.settings as s; print(s.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS'))"
+    environment = {"PATH": os.environ.get("PATH", ""), "DEBUG": "1"}
+    postgres = {**environment, "DATABASE_URL": "postgres://samen@127.0.0.1:5432/samen", **variables}
+    for env_vars, expected in ((postgres, disabled), (environment, "False")):
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=BASE_DIR, env=env_vars, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == expected
+
+
 def test_a_bad_boolean_stops_the_start(tmp_path):
     result = load_settings(DEBUG="sometimes")
     assert result.returncode != 0
