@@ -110,3 +110,28 @@ def test_home_page_speaks_dutch_and_english(db, compiled_translations):
         if entry.msgstr != english_text:
             assert f">{english_text}<" not in dutch.text
             assert f">{translated}<" not in english.text
+
+
+def test_catalogues_are_compiled_beside_and_renamed_into_place(tmp_path, settings, monkeypatch):
+    """A reader never sees half a .mo file: it is written under another name, then renamed over the old one."""
+    messages = tmp_path / "nl" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    catalogue = polib.POFile()
+    catalogue.append(polib.POEntry(msgid="Hello", msgstr="Hallo"))
+    catalogue.save(str(messages / "django.po"))
+    (messages / "django.mo").write_bytes(b"the old catalogue")
+    os.utime(messages / "django.mo", (0, 0))  # older than the .po: compiled again
+    settings.LOCALE_PATHS = [tmp_path]
+    written: list[str] = []
+    save = polib.POFile.save_as_mofile
+
+    def recorded(po: polib.POFile, path: str) -> None:
+        written.append(path)
+        save(po, path)
+
+    monkeypatch.setattr(polib.POFile, "save_as_mofile", recorded)
+    call_command("compile_translations", verbosity=0)
+    assert written and all(not path.endswith("/django.mo") for path in written)
+    assert sorted(p.name for p in messages.iterdir()) == ["django.mo", "django.po"]  # nothing left behind
+    hello = polib.mofile(str(messages / "django.mo")).find("Hello")
+    assert hello is not None and hello.msgstr == "Hallo"
