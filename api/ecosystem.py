@@ -23,9 +23,9 @@ from api.models import Token
 from api.views import parse_code
 from ecosystem.graph import Filters, samen_links
 from ecosystem.models import ImportedOrganisation, OrganisationCountry, OrganisationName, Relation
-from ecosystem.overlay import Integrity, overlay
+from ecosystem.overlay import Integrity, current_partners_among, overlay
 from organisations.identifiers import normalise_identifier
-from organisations.models import Organisation, Partnership
+from organisations.models import Organisation
 
 NO_CHANGE_TIME = (
     "Imported IATI organisations and relations keep no change time, so there is no `updated_since`: "
@@ -111,13 +111,7 @@ def shown_samen(viewer: Organisation, organisations: list[ImportedOrganisation])
     linked = set(links.values())
     if not linked:
         return {}
-    # Current partnerships with those on this page only (as `current_partner_ids`, not all the viewer's partners).
-    pairs = (
-        Partnership.objects.current()
-        .filter(Q(organisation=viewer, partner__in=linked) | Q(partner=viewer, organisation__in=linked))
-        .values_list("organisation_id", "partner_id")
-    )
-    allowed = {pk for pair in pairs for pk in pair} | {viewer.pk}
+    allowed = current_partners_among(viewer, linked) | {viewer.pk}
     samen = Organisation.objects.in_bulk(allowed & linked)
     return {pk: samen[samen_pk] for pk, samen_pk in links.items() if samen_pk in samen}
 

@@ -57,6 +57,15 @@ def current_partner_ids(viewer: Organisation) -> set[int]:
     return set(current_partner_keys(viewer))
 
 
+def current_partners_among(viewer: Organisation, organisation_ids: set[int]) -> set[int]:
+    """Those of `organisation_ids` that are current partners of `viewer`: only the partnerships with them are read
+    (a large funder has thousands of partners; the API asks about a page of organisations, or one)."""
+    pairs = Partnership.objects.current().filter(
+        Q(organisation=viewer, partner__in=organisation_ids) | Q(partner=viewer, organisation__in=organisation_ids)
+    )
+    return {pk for pair in pairs.values_list("organisation_id", "partner_id") for pk in pair} - {viewer.pk}
+
+
 # Past this many keys, the overlay's queries read the viewer's current partners as a subquery and drop the
 # others in Python: Django prepares every literal key of an IN list one by one (a large funder's map holds
 # ~800 partners: about 10 ms a query, six queries).
@@ -91,13 +100,7 @@ def overlay(viewer: Organisation, organisation_ids: set[int], partners: set[int]
 
     `partners`: the viewer's current partners, when the caller has read them in this request already.
     """
-    if partners is None:
-        # Only the partnerships with these: a large funder has thousands of partners, the API asks about one.
-        pairs = Partnership.objects.current().filter(
-            Q(organisation=viewer, partner__in=organisation_ids) | Q(partner=viewer, organisation__in=organisation_ids)
-        )
-        partners = {pk for pair in pairs.values_list("organisation_id", "partner_id") for pk in pair} - {viewer.pk}
-    partners = partners & organisation_ids
+    partners = (current_partners_among(viewer, organisation_ids) if partners is None else partners) & organisation_ids
     if not partners:
         return {}
     result = {pk: Integrity() for pk in partners}
@@ -142,9 +145,10 @@ def overlay(viewer: Organisation, organisation_ids: set[int], partners: set[int]
         )
         .values_list("partnership__organisation_id", "partnership__partner_id")
     )
-    for owner, partner in agreements:
-        if (partner if owner == viewer.pk else owner) in result:
-            result[partner if owner == viewer.pk else owner].agreement = True
+    for owner, co_owner in agreements:
+        partner = co_owner if owner == viewer.pk else owner
+        if partner in result:
+            result[partner].agreement = True
     for pk in channel_ids(partners, among):
         result[pk].channel = True
     return result

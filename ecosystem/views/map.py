@@ -757,7 +757,7 @@ def _overview(view: MapView) -> str:
 @login_required
 def export_svg(request: HttpRequest, slug: str) -> HttpResponse:
     view = prepare(request, slug)
-    svg = _overview(view) or ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>')
+    svg = _overview(view) or '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>'
     return _refuse_bad(view) or _attachment(
         '<?xml version="1.0" encoding="UTF-8"?>\n' + svg, "image/svg+xml; charset=utf-8", _export_name(view, "", "svg")
     )
