@@ -210,9 +210,8 @@ def measure_queries(requests: int) -> dict[str, dict[str, Any]]:
     from django.test.utils import CaptureQueriesContext
 
     from bench.run import percentiles
-    from dilemmas.models import Dilemma
-    from dilemmas.search import search, top
-    from dilemmas.views.library import PER_PAGE, _listing
+    from dilemmas.search import top
+    from dilemmas.views.library import PER_PAGE, find
     from organisations.models import Organisation
 
     viewer = Organisation.objects.get(slug=SLUG)
@@ -221,10 +220,8 @@ def measure_queries(requests: int) -> dict[str, dict[str, Any]]:
         if wanted.get("top"):
             top(viewer, wanted["q"])
             return
-        found = Dilemma.objects.visible_to(viewer).with_topic(wanted.get("tag", []))
-        if wanted.get("context"):
-            found = found.filter(context=wanted["context"])
-        page = Paginator(search(_listing(found), wanted.get("q", ""), viewer), PER_PAGE).get_page(1)
+        filters = {"q": "", "tag": [], "context": "", "language": ""} | wanted
+        page = Paginator(find(viewer, filters), PER_PAGE).get_page(1)
         list(page.object_list)
 
     results = {}

@@ -24,6 +24,8 @@ ranking and pagination on every backend.
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from dilemmas.models import Dilemma, DilemmaQuerySet, SearchEntry, audience_tokens
 from framework import fulltext
 from framework.fulltext import IdsFirst, RankedMatches, terms, weighted_vector
@@ -48,20 +50,27 @@ INDEX = fulltext.Index(
 )
 
 
-def search(queryset: DilemmaQuerySet, query: str, viewer: Organisation | None = None) -> "IdsFirst[Dilemma]":
+def search(
+    queryset: DilemmaQuerySet,
+    query: str,
+    viewer: Organisation | None = None,
+    among: "QuerySet[Any] | None" = None,
+) -> "IdsFirst[Dilemma]":
     """The dilemmas of `queryset` that match every word of `query`, best first.
 
     Without words, all of `queryset`, in its order. What comes back counts (`count()`), slices and
     iterates, so it goes straight into a Paginator: an `IdsFirst` (on SQLite `RankedMatches`), which reads the
     ids once, in order, for both the count and the page. Apply
     select_related and prefetch_related before searching; they carry over. With `viewer` (whose
-    `visible_to` the queryset must be within), the index ranks only what the viewer may see.
+    `visible_to` the queryset must be within), the index ranks only what the viewer may see. `among`: the
+    viewer's `visible_ids` when the queryset is exactly `visible_to(viewer)` (no other filter), which SQLite
+    then checks the matches against directly (framework.fulltext.search).
     """
     if not terms(query):
         # The library without search words: its ids in order once, for the count and the page (see IdsFirst).
         return IdsFirst(queryset)
     audience = audience_tokens(viewer) if viewer is not None else ()
-    found = fulltext.search(queryset, query, INDEX, audience)
+    found = fulltext.search(queryset, query, INDEX, audience, among)
     # On PostgreSQL too the ranked ids once, for the count and the page: counting ran the match and the
     # visibility rule a second time.
     return found if isinstance(found, IdsFirst) else IdsFirst(found)
@@ -77,6 +86,7 @@ def top(viewer: Organisation, query: str, *, limit: int = 5) -> tuple[list[Dilem
     """
     if not terms(query):
         return [], False
-    visible = Dilemma.objects.visible_to(viewer).select_related("organisation")
-    found = search(visible, query, viewer).head(limit + 1)
+    ids = Dilemma.objects.visible_ids(viewer)
+    visible = Dilemma.objects.filter(pk__in=ids).select_related("organisation")
+    found = search(visible, query, viewer, among=ids).head(limit + 1)
     return found[:limit], len(found) > limit

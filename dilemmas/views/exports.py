@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from audit.models import Event, record
 from dilemmas.forms import LibraryFilterForm
 from dilemmas.models import Dilemma, Status
-from dilemmas.search import search
-from dilemmas.views.library import _listing
+from dilemmas.views.library import find
 from organisations.access import get_membership
 from organisations.models import Consent, Organisation
 from samen.csv_export import csv_response, filename
@@ -42,9 +41,6 @@ def library_csv(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     viewer = membership.organisation
     wanted = LibraryFilterForm(request.GET).filters()
-    found = Dilemma.objects.visible_to(viewer).with_topic(wanted["tag"]).in_language(wanted["language"])
-    if wanted["context"]:
-        found = found.filter(context=wanted["context"])
     rows = [
         [
             d.title,
@@ -55,7 +51,7 @@ def library_csv(request: HttpRequest, slug: str) -> HttpResponse:
             ", ".join(str(tag.name) for tag in d.tags),
             d.published_at.date() if d.published_at else None,
         ]
-        for d in search(_listing(found), wanted["q"], viewer)
+        for d in find(viewer, wanted)
     ]
     _record_export(request, viewer, "dilemma library", len(rows))
     header = [

@@ -1,10 +1,11 @@
 """The library: search and browse what the organisation may see, one dilemma, and the organisation's own."""
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -12,9 +13,10 @@ from dilemmas import checking
 from dilemmas.access import can_review, get_dilemma_for_user
 from dilemmas.forms import LibraryFilterForm
 from dilemmas.models import Dilemma, DilemmaQuerySet, SectorStatus, Status
-from dilemmas.search import search
+from dilemmas.search import IdsFirst, search
+from framework.models import ViolationSubtype, ViolationType
 from organisations.access import get_membership
-from organisations.models import Consent
+from organisations.models import Consent, Organisation
 
 PER_PAGE = 20
 RELATED = 5
@@ -24,6 +26,43 @@ def _listing(queryset: DilemmaQuerySet) -> DilemmaQuerySet:
     return queryset.select_related("organisation").prefetch_related("types", "subtypes")
 
 
+# What a card in the library shows (dilemmas/_item.html) and the library's CSV has. The long texts (situation,
+# reflection, the search text: some 5 KB a dilemma, past the end of a database page) and the taxonomy's
+# definitions stay unread.
+CARD_FIELDS = [
+    "code",
+    "organisation",
+    "languages",
+    "title_nl",
+    "title_en",
+    "question_nl",
+    "question_en",
+    "context",
+    "published_at",
+]
+TAG_FIELDS = ["code", "name_nl", "name_en"]
+
+
+def _cards(queryset: DilemmaQuerySet) -> DilemmaQuerySet:
+    return (
+        queryset.select_related("organisation")
+        .only(*CARD_FIELDS, "organisation__name")
+        .prefetch_related(Prefetch("types", queryset=ViolationType.objects.only(*TAG_FIELDS)))
+        .prefetch_related(Prefetch("subtypes", queryset=ViolationSubtype.objects.only("type", *TAG_FIELDS)))
+    )
+
+
+def find(viewer: Organisation, wanted: dict[str, Any]) -> IdsFirst[Dilemma]:
+    """The library `viewer` sees, narrowed by the filter form's `wanted`, searched for its words, as cards (the
+    page and its CSV)."""
+    visible = Dilemma.objects.visible_ids(viewer)
+    found = Dilemma.objects.filter(pk__in=visible).with_topic(wanted["tag"]).in_language(wanted["language"])
+    if wanted["context"]:
+        found = found.filter(context=wanted["context"])
+    narrowed = bool(wanted["tag"] or wanted["language"] or wanted["context"])
+    return search(_cards(found), wanted["q"], viewer, among=None if narrowed else visible)
+
+
 @login_required
 def library(request: HttpRequest, slug: str) -> HttpResponse:
     """Search and browse the dilemmas the organisation may see; `?q=` searches, the other fields filter."""
@@ -31,10 +70,7 @@ def library(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = membership.organisation
     form = LibraryFilterForm(request.GET)
     wanted = form.filters()
-    found = Dilemma.objects.visible_to(viewer).with_topic(wanted["tag"]).in_language(wanted["language"])
-    if wanted["context"]:
-        found = found.filter(context=wanted["context"])
-    page = Paginator(search(_listing(found), wanted["q"], viewer), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(find(viewer, wanted), PER_PAGE).get_page(request.GET.get("page"))
     filtered = any(wanted.values())
     # The person's own drafts, and for a reviewer what waits for review: the count behind "Our dilemmas".
     in_progress = Q(author=membership.user)

@@ -5,7 +5,7 @@ FTS5 triggers, and that PostgreSQL answers from the GIN index.
 """
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from dilemmas.links import for_topic
@@ -225,6 +225,24 @@ def test_on_sqlite_the_full_text_match_leads_the_query(people):
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             steps = [row[3] for row in cursor.fetchall()]
         assert steps[0].startswith("SCAN dilemmas_dilemma_fts VIRTUAL TABLE INDEX") and ":M" in steps[0], steps
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner choice")
+def test_on_sqlite_the_consents_find_their_dilemmas_in_the_covering_index(people):
+    """A unique index on `subject` alone would win (it promises one row) and read each dilemma's wide row."""
+    sql, params = Dilemma.objects.visible_ids(people.org).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        steps = [row[3] for row in cursor.fetchall()]
+    by_subject = [step for step in steps if "subject=" in step]
+    assert by_subject and all("COVERING INDEX dilemma_visible_shared_ids" in step for step in by_subject), steps
+
+
+def test_a_subject_is_unique_and_never_empty(people):
+    dilemma = make_dilemma(people.org, people.member)
+    for subject in (dilemma.subject, ""):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Dilemma.objects.filter(pk=make_dilemma(people.org, people.member).pk).update(subject=subject)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN indexes exist on PostgreSQL only")

@@ -178,4 +178,7 @@ def test_search_with_tokens_finds_exactly_what_visible_to_allows(people, seed):
         with_tokens = [d.pk for d in search(visible, WORD, viewer)]
         assert set(with_tokens) == allowed, viewer
         assert with_tokens == [d.pk for d in search(visible, WORD)], viewer
+        # Checked against the visible ids themselves (the library unfiltered), the same, in the same order.
+        among = Dilemma.objects.visible_ids(viewer)
+        assert [d.pk for d in search(visible, WORD, viewer, among=among)] == with_tokens, viewer
         assert audience_tokens(viewer)[:3] == ["vframework", "vsector", f"vo{viewer.pk}"]

@@ -214,3 +214,29 @@ def test_revoking_returns_to_the_page_it_started_from_when_that_is_inside_samen(
     )
     response = client.post(url("consent_revoke", people.org, code=consent.code), {"next": "https://evil.example/"})
     assert response.url == url("sharing", people.org)
+
+
+def test_granting_by_scope_is_granting_split_by_scope(people):
+    """The dilemma library reads the consents one scope at a time (each on its own index): together the parts are
+    exactly the consents that grant, each part of its own scope."""
+    today = timezone.localdate()
+    alliance = Alliance.objects.create(name="Relief Alliance", lead=people.other_org)
+    AllianceMember.objects.create(alliance=alliance, organisation=people.org)
+    elsewhere = Alliance.objects.create(name="Another Alliance", lead=people.other_org)
+    given = [
+        share_with_hulp(people, subject="partnerships"),
+        share_with_hulp(people, subject="case:1", scope=Consent.Scope.ALLIANCE, to_alliance=alliance),
+        share_with_hulp(people, subject="case:2", scope=Consent.Scope.ALLIANCE, to_alliance=elsewhere),
+        share_with_hulp(people, subject="case:3", scope=Consent.Scope.SECTOR),
+        share_with_hulp(people, subject="case:4", valid_until=today + timedelta(days=3)),
+        share_with_hulp(people, subject="case:5", to_organisation=partner_org("Derde Stichting")),
+    ]
+    share_with_hulp(people, subject="case:6", revoked_at=timezone.now())
+    Consent.objects.filter(pk=given[4].pk).update(valid_until=today - timedelta(days=1))
+    parts = Consent.objects.granting_by_scope(people.org)
+    assert set(parts) == set(Consent.Scope.values)
+    for scope, part in parts.items():
+        assert {c.scope for c in part} <= {scope}
+    everything = {c.pk for part in parts.values() for c in part}
+    assert everything == {c.pk for c in Consent.objects.granting(people.org)}
+    assert everything == {given[0].pk, given[1].pk, given[3].pk}
