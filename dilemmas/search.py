@@ -24,8 +24,6 @@ ranking and pagination on every backend.
 
 from typing import Any
 
-from django.db.models import QuerySet
-
 from dilemmas.models import Dilemma, DilemmaQuerySet, SearchEntry, audience_tokens
 from framework import fulltext
 from framework.fulltext import IdsFirst, RankedMatches, terms, weighted_vector
@@ -54,7 +52,7 @@ def search(
     queryset: DilemmaQuerySet,
     query: str,
     viewer: Organisation | None = None,
-    among: "QuerySet[Any] | None" = None,
+    among: Any = None,
 ) -> "IdsFirst[Dilemma]":
     """The dilemmas of `queryset` that match every word of `query`, best first.
 

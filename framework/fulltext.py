@@ -197,7 +197,7 @@ class RankedMatches(IdsFirst[M]):
     match and one ranking, not two.
     """
 
-    def __init__(self, queryset: QuerySet[M], entries: QuerySet[Any], among: QuerySet[Any] | None = None) -> None:
+    def __init__(self, queryset: QuerySet[M], entries: QuerySet[Any], among: Any = None) -> None:
         super().__init__(queryset)
         self.key = entries.model._meta.pk.attname
         # `key + 0` is an expression, not the rowid column: SQLite cannot use it to look rows up one by one,
@@ -214,7 +214,7 @@ def search(
     query: str,
     index: Index,
     audience: Sequence[str] = (),
-    among: QuerySet[Any] | None = None,
+    among: Any = None,
 ) -> "QuerySet[M] | RankedMatches[M]":
     """The rows of `queryset` that match every word of `query`, best first.
 
@@ -226,9 +226,9 @@ def search(
     and ranked: the index narrows the work to what the reader may see before it ranks. `queryset` still
     decides what is found; the tokens must be a superset of what it allows, or rows it allows are missed.
 
-    `among`, when given, is a subquery of exactly the ids `queryset` holds (its only condition, `pk IN among`):
-    SQLite then checks the matches against it directly rather than through the queryset's table, which
-    costs a lookup per id (2 ms for the 3,500 dilemmas a reader may see).
+    `among`, when given, is a subquery (a queryset of ids, a RawSQL) of exactly the ids `queryset` holds (its
+    only condition, `pk IN among`): SQLite then checks the matches against it directly rather than through the
+    queryset's table, which costs a lookup per id (2 ms for the 3,500 dilemmas a reader may see).
     """
     words = terms(query)
     if not words:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from dilemmas.links import for_topic
 from dilemmas.models import Context, Dilemma, Status
 from dilemmas.search import IdsFirst, RankedMatches, search, terms
-from organisations.models import Organisation
+from organisations.models import Consent, Organisation
 from tests.dilemmas.conftest import make_dilemma
 
 pytestmark = pytest.mark.usefixtures("taxonomy")
@@ -230,12 +230,27 @@ def test_on_sqlite_the_full_text_match_leads_the_query(people):
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner choice")
 def test_on_sqlite_the_consents_find_their_dilemmas_in_the_covering_index(people):
     """A unique index on `subject` alone would win (it promises one row) and read each dilemma's wide row."""
-    sql, params = Dilemma.objects.visible_ids(people.org).query.sql_with_params()
+    sql, params = Dilemma.objects.filter(pk__in=Dilemma.objects.visible_ids(people.org)).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         steps = [row[3] for row in cursor.fetchall()]
     by_subject = [step for step in steps if "subject=" in step]
     assert by_subject and all("COVERING INDEX dilemma_visible_shared_ids" in step for step in by_subject), steps
+
+
+def test_the_visibility_rule_is_compiled_once_per_reader_and_day(people):
+    """Its SQL is kept (building it cost 3 ms a page), not its result: what changes shows at once."""
+    reader = Organisation.objects.create(slug="reader", name="Reader", kind=Organisation.Kind.MEMBER)
+    ours = make_dilemma(people.org, people.member, title_en="Shared later")
+    assert ours not in Dilemma.objects.visible_to(reader)
+    first = Dilemma.objects.visible_ids(reader)
+    assert Dilemma.objects.visible_ids(reader).sql is first.sql  # the same kept text
+    Consent.objects.create(
+        organisation=people.org, subject=ours.subject, scope=Consent.Scope.ORGANISATION, to_organisation=reader
+    )
+    assert ours in Dilemma.objects.visible_to(reader)
+    assert people.org.pk in Dilemma.objects.visible_ids(people.org).params  # another reader, its own key
+    assert people.org.pk not in first.params and reader.pk in first.params
 
 
 def test_a_subject_is_unique_and_never_empty(people):
