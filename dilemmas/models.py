@@ -103,7 +103,7 @@ class DilemmaQuerySet(models.QuerySet["Dilemma"]):
         date) are few per viewer and checked here, each only for a dilemma of the organisation that gave it.
 
         A subquery for `pk__in=` (or any `__in`). Its SQL is made once per reader, day and database and kept
-        (`_visible_sql`): building and compiling the union took some 3 ms of every library page. The SQL holds
+        (`_visible_sql`, ADR 0020): building and compiling the union took some 3 ms of every library page. The SQL holds
         no data but the reader's id and the day; the ids come from the database each time it runs.
         """
         sql, params = _visible_sql(viewer.pk, timezone.localdate(), self.db)

@@ -340,6 +340,12 @@ class Partnership(models.Model):
 
     class Meta:
         ordering = ["partner__name"]
+        # An organisation's current partners, from either side, without reading a row: a large funder's ~6,000
+        # partners are read as a subquery by many pages (the map's overlay four times), 4.5 ms each from the table.
+        indexes = [
+            models.Index(fields=["organisation", "status", "partner"], name="partnership_partners_of"),
+            models.Index(fields=["partner", "status", "organisation"], name="partnership_partnered_by"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(organisation=models.F("partner")), name="partnership_two_parties"),
             models.CheckConstraint(
