@@ -190,16 +190,12 @@ def blind_spots(
 
 def viewer_nodes(viewer: Organisation) -> tuple[set[int], dict[int, int]]:
     """The imported organisations that are the viewer, and those that are its current partners (imported pk →
-    Samen pk), by the rule of `samen_links`: linked by the import, else by the same identifier. Five queries
-    whatever the size of the map or the number of partners."""
+    Samen pk), by the rule of `samen_links`: linked by the import, else by the same identifier. At most five
+    queries whatever the size of the map or the number of partners."""
     partners = current_partner_ids(viewer)
     # The partners as a subquery, not as thousands of literal keys (a large funder has thousands of partners).
     keys = current_partner_keys(viewer)
-    identifiers = dict(
-        Organisation.objects.filter(Q(pk__in=keys) | Q(pk=viewer.pk))
-        .exclude(iati_identifier="")
-        .values_list("iati_identifier", "pk")
-    )
+    samen = Organisation.objects.filter(Q(pk__in=keys) | Q(pk=viewer.pk)).exclude(iati_identifier="")
     # Two queries each, each on an index (an OR of both would read the whole table on SQLite).
     linked = [
         *ImportedOrganisation.objects.filter(samen_organisation_id__in=keys).values_list(
@@ -209,12 +205,21 @@ def viewer_nodes(viewer: Organisation) -> tuple[set[int], dict[int, int]]:
             "pk", "samen_organisation_id", "identifier"
         ),
     ]
-    by_identifier = (
-        ImportedOrganisation.objects.filter(samen_organisation__isnull=True, identifier__in=list(identifiers))
-        .exclude(identifier="")
-        .values_list("pk", "samen_organisation_id", "identifier")
+    # Not linked by the import: found by the identifier of a partner (or the viewer), and only the identifiers
+    # found are then read back to their organisations (not every partner's, as thousands of literal values).
+    by_identifier = list(
+        ImportedOrganisation.objects.filter(
+            samen_organisation__isnull=True, identifier__in=samen.values("iati_identifier")
+        ).values_list("pk", "samen_organisation_id", "identifier")
     )
-    rows = [*linked, *(by_identifier if identifiers else [])]
+    identifiers = dict(
+        samen.filter(iati_identifier__in={identifier for _pk, _link, identifier in by_identifier}).values_list(
+            "iati_identifier", "pk"
+        )
+        if by_identifier
+        else []
+    )
+    rows = [*linked, *by_identifier]
     mine: set[int] = set()
     found: dict[int, int] = {}
     for pk, link, identifier in rows:

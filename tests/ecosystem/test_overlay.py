@@ -16,7 +16,7 @@ from actions.models import Action, ActionPlan
 from agreements.models import Agreement, ClauseSet
 from assessments.models import Assessment, consent_subject
 from ecosystem.models import ImportedOrganisation
-from ecosystem.overlay import blind_spots, overlay
+from ecosystem.overlay import blind_spots, overlay, viewer_nodes
 from organisations.models import Consent, Organisation, Partnership
 from speakup.models import Channel
 from tests.assessments.helpers import make_final, small_library
@@ -197,3 +197,26 @@ def test_the_partners_on_the_map_are_listed_a_page_at_a_time(people, world, engl
     assert "Page 1 of 2" in overlay_part[0] and "Page 2 of 2" in overlay_part[1]
     names = [{name for name in ("Kampala", "Mbale") if f">{name}</a>" in part} for part in overlay_part]
     assert len(names[0]) == len(names[1]) == 1 and names[0] != names[1]
+
+
+def test_the_viewer_and_its_partners_are_found_by_link_or_by_identifier(people):
+    """An import links organisations it knows by identifier; one given its identifier later is found by it."""
+    kampala = Organisation.objects.create(slug="kampala", name="Kampala Women", iati_identifier="XM-TEST-KAMPALA")
+    gulu = Organisation.objects.create(slug="gulu", name="Gulu Youth")
+    stranger = Organisation.objects.create(slug="stranger", name="Stranger", iati_identifier="XM-TEST-STRANGER")
+    for partner in (kampala, gulu):
+        Partnership.objects.create(organisation=people.org, partner=partner, kind=Partnership.Kind.FUNDING)
+    graph = Graph()
+    hulp_node, kampala_node, gulu_node, stranger_node = graph.orgs("Hulp", "Kampala", "Gulu", "Stranger")
+    ImportedOrganisation.objects.link_samen_organisations()  # Kampala and Stranger, by their identifiers
+    # Hulp and Gulu get their identifiers after the import: found by them, not by a link.
+    people.org.iati_identifier = "XM-TEST-HULP"
+    people.org.save()
+    gulu.iati_identifier = "XM-TEST-GULU"
+    gulu.save()
+    unlinked = ImportedOrganisation.objects.filter(pk__in=[hulp_node.pk, gulu_node.pk], samen_organisation=None)
+    assert unlinked.count() == 2
+    mine, partners = viewer_nodes(people.org)
+    assert mine == {hulp_node.pk}
+    assert partners == {kampala_node.pk: kampala.pk, gulu_node.pk: gulu.pk}
+    assert stranger_node.pk not in partners and stranger.pk not in partners.values()
