@@ -4,7 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from organisations.models import TWO_FACTOR_ROLES, Membership
+from organisations.access import memberships_of
+from organisations.models import TWO_FACTOR_ROLES
 
 # Pages a person who must set up two-factor authentication can still reach.
 # An invitation can be accepted first: the new role may be what requires two-factor authentication.
@@ -27,7 +28,8 @@ class TwoFactorRequiredMiddleware:
             and user.is_authenticated
             and not user.has_two_factor
             and not request.path.startswith(ALLOWED_PREFIXES)
-            and (user.is_staff or Membership.objects.filter(user=user, role__in=TWO_FACTOR_ROLES).exists())
+            # The memberships the page frame reads anyway (memberships_of keeps them on the request): no query more.
+            and (user.is_staff or any(m.role in TWO_FACTOR_ROLES for m in memberships_of(request)))
         ):
             return redirect(f"{reverse('accounts:two_factor_setup')}?required=1")
         return self.get_response(request)
