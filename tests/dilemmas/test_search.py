@@ -6,8 +6,11 @@ FTS5 triggers, and that PostgreSQL answers from the GIN index.
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.http import QueryDict
 from django.urls import reverse
 
+from accounts.models import User
+from dilemmas.forms import LibraryFilterForm
 from dilemmas.links import for_topic
 from dilemmas.models import Context, Dilemma, Status
 from dilemmas.search import IdsFirst, RankedMatches, search, terms
@@ -110,6 +113,24 @@ def test_the_page_filters_on_topic_context_and_language_with_the_search(people, 
     # An unknown topic (an old link) is ignored, not an error.
     response = library(people, query="?tag=no-such-topic&tag=corruption")
     assert response.status_code == 200 and "Smeergeld" in response.content.decode()
+
+
+def test_the_topics_show_what_was_ticked_and_none_otherwise_in_each_language(people, three, english):
+    """The unticked topics are kept ready per language and taxonomy (dilemmas.views.library.topics)."""
+    unticked = library(people, query="?q=cousin").content.decode()
+    assert 'value="corruption"' in unticked and 'value="corruption" checked' not in unticked
+    assert unticked.count(" checked") == 0
+    ticked = library(people, query="?q=cousin&tag=corruption").content.decode()
+    assert 'value="corruption"' in ticked and ticked.count(" checked") == 1
+    again = library(people, query="?q=rice").content.decode()
+    assert again.count(" checked") == 0
+    # Exactly what the form renders itself with nothing ticked.
+    form = LibraryFilterForm(QueryDict("q=rice"))
+    form.filters()
+    assert str(form["tag"]) in again
+    User.objects.filter(pk=people.member.pk).update(language="nl")
+    dutch = library(people, query="?q=cousin").content.decode()
+    assert dutch.count(" checked") == 0 and "(in het algemeen)" in dutch and "(in general)" not in dutch
 
 
 def test_no_match_says_so_and_offers_the_whole_library(people, three, english):
