@@ -1,6 +1,7 @@
 """The library: search and browse what the organisation may see, one dilemma, and the organisation's own."""
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -9,15 +10,17 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from dilemmas import checking
 from dilemmas.access import can_review, get_dilemma_for_user
 from dilemmas.forms import LibraryFilterForm
 from dilemmas.models import Dilemma, DilemmaQuerySet, SectorStatus, Status
 from dilemmas.search import IdsFirst, search
-from framework.models import ViolationSubtype, ViolationType
+from framework.models import ViolationSubtype, ViolationType, active_content_language
 from organisations.access import get_membership
 from organisations.models import Consent, Organisation
 
@@ -53,6 +56,49 @@ def _cards(queryset: DilemmaQuerySet) -> DilemmaQuerySet:
         .prefetch_related(Prefetch("types", queryset=ViolationType.objects.only(*TAG_FIELDS)))
         .prefetch_related(Prefetch("subtypes", queryset=ViolationSubtype.objects.only("type", *TAG_FIELDS)))
     )
+
+
+@dataclass(frozen=True)
+class CardLine:
+    """One card of the library, its texts ready: the template only writes them out (escaped)."""
+
+    url: str
+    language: str  # of the title and question
+    title: str
+    question: str
+    context: str
+    source: str
+    only_in: str  # the language it is only in, when that is not the reader's
+    tags: list[str]
+
+
+def card_lines(viewer: Organisation, dilemmas: list[Dilemma]) -> list[CardLine]:
+    # One reverse() for the page: the dilemma's code is the only part of the link that changes.
+    marker = UUID(int=0)
+    link = reverse("dilemmas:dilemma", kwargs={"slug": viewer.slug, "code": marker})
+    before, _sep, after = link.partition(str(marker))
+    lines = []
+    for dilemma in dilemmas:
+        if dilemma.is_framework:
+            source = str(_("Samen starter library"))
+        elif dilemma.organisation_id == viewer.pk:
+            source = viewer.name
+        else:
+            source = _("Shared by %(name)s") % {"name": dilemma.organisation.name}  # type: ignore[union-attr]
+        shown = dilemma.shown_language
+        lines.append(
+            CardLine(
+                url=f"{before}{dilemma.code}{after}",
+                language=shown,
+                title=dilemma.title,
+                question=dilemma.question,
+                context=dilemma.get_context_display(),
+                source=source,
+                only_in="" if shown == active_content_language() else dilemma.get_languages_display(),
+                tags=[str(tag.name) for tag in dilemma.tags],
+            )
+        )
+    return lines
 
 
 def find(viewer: Organisation, wanted: dict[str, Any]) -> IdsFirst[Dilemma]:
@@ -103,6 +149,7 @@ def library(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "topics": topics(form, request),
             "page_obj": page,
+            "cards": card_lines(viewer, list(page)),
             "filtered": filtered,
             "wanted": wanted,
             "library_is_empty": not filtered and page.paginator.count == 0,
