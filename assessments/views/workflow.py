@@ -28,6 +28,7 @@ from audit.models import Event, record
 from framework.models import AnswerOption, MaturityLevel, Requirement
 from organisations.access import get_membership, require_manager
 from organisations.models import Organisation
+from samen.links import link_by_code
 
 PAGE_SIZE = 25
 
@@ -235,12 +236,9 @@ def assessment_answer(request: HttpRequest, slug: str, code: UUID) -> HttpRespon
     rows = form.rows()
     # Evidence links and "last answered" lines made here: a {% url %} or {% blocktranslate %} per
     # requirement is a good part of a 60-requirement page.
-    placeholder = str(UUID(int=0))
-    download = reverse(
-        "assessments:evidence_download", kwargs={"slug": side.slug, "code": assessment.code, "evidence": placeholder}
-    )
+    download = link_by_code("assessments:evidence_download", "evidence", slug=side.slug, code=assessment.code)
     for item in evidence_items:
-        item.download_url = download.replace(placeholder, str(item.code))  # type: ignore[attr-defined]
+        item.download_url = download(item.code)  # type: ignore[attr-defined]
     for row in rows:
         row.evidence_files = evidence.get(row.requirement.pk, [])
         row.answered = answers.get(row.requirement.pk)

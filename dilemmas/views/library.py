@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from dilemmas.search import IdsFirst, search
 from framework.models import ViolationSubtype, ViolationType, active_content_language
 from organisations.access import get_membership
 from organisations.models import Consent, Organisation
+from samen.links import link_by_code
 
 PER_PAGE = 20
 RELATED = 5
@@ -73,10 +73,7 @@ class CardLine:
 
 
 def card_lines(viewer: Organisation, dilemmas: list[Dilemma]) -> list[CardLine]:
-    # One reverse() for the page: the dilemma's code is the only part of the link that changes.
-    marker = UUID(int=0)
-    link = reverse("dilemmas:dilemma", kwargs={"slug": viewer.slug, "code": marker})
-    before, _sep, after = link.partition(str(marker))
+    link = link_by_code("dilemmas:dilemma", "code", slug=viewer.slug)
     lines = []
     for dilemma in dilemmas:
         if dilemma.is_framework:
@@ -88,7 +85,7 @@ def card_lines(viewer: Organisation, dilemmas: list[Dilemma]) -> list[CardLine]:
         shown = dilemma.shown_language
         lines.append(
             CardLine(
-                url=f"{before}{dilemma.code}{after}",
+                url=link(dilemma.code),
                 language=shown,
                 title=dilemma.title,
                 question=dilemma.question,

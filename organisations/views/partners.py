@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -30,6 +29,7 @@ from organisations.forms import (
     search_candidates,
 )
 from organisations.models import Invitation, Membership, Organisation, Partnership, Role
+from samen.links import link_by_code
 
 PAGE_SIZE = 25
 
@@ -73,13 +73,10 @@ class PartnerLine:
 
 
 def partner_lines(organisation: Organisation, rows: list[tuple[Partnership, Organisation]]) -> list[PartnerLine]:
-    # One reverse() for the page: the partnership's code is the only part of the link that changes.
-    marker = UUID(int=0)
-    link = reverse("organisations:partnership", kwargs={"slug": organisation.slug, "code": marker})
-    before, _sep, after = link.partition(str(marker))
+    link = link_by_code("organisations:partnership", "code", slug=organisation.slug)
     return [
         PartnerLine(
-            url=f"{before}{partnership.code}{after}",
+            url=link(partnership.code),
             name=other.name,
             title=partnership.title,
             country=other.country.name or "—",
