@@ -8,6 +8,8 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
+from ecosystem.map_exports import overview_svg
+from ecosystem.views.map import MapEdge, MapNode
 from tests.ecosystem.map_world import Graph
 
 # Parsing Samen's own output (no DOCTYPE, no entities), hence the noqa on each ElementTree parse.
@@ -82,7 +84,8 @@ def test_svg_parses_with_a_circle_per_organisation(people, network):
     root = ElementTree.fromstring(response.content)  # noqa: S314
     assert root.tag == f"{SVG}svg"
     assert len(root.findall(f".//{SVG}circle")) == 4
-    assert len(root.findall(f".//{SVG}line")) == 3
+    # The relations are segments of one path per kind (a transaction's dashed).
+    assert sum(path.get("d", "").count("M") for path in root.findall(f".//{SVG}path")) == 3
     assert b"Kampala &amp; Co &lt;Uganda&gt;" in response.content
 
 
@@ -90,3 +93,18 @@ def test_an_empty_view_still_downloads(people, english):
     assert rows(get(people, "nodes_csv"))[1:] == []
     ElementTree.fromstring(get(people, "graphml").content)  # noqa: S314
     ElementTree.fromstring(get(people, "svg").content)  # noqa: S314
+
+
+def test_the_overview_draws_each_relation_once_and_transactions_dashed():
+    a = MapNode(code="a", name="A", identifier="", type="", type_label="", hop=0, x=0.4, y=-10.6)
+    b = MapNode(code="b", name="B", identifier="", type="", type_label="", hop=1, x=100.2, y=50)
+    c = MapNode(code="c", name="C", identifier="", type="", type_label="", hop=1, x=-100, y=50)
+    edges = [
+        MapEdge(source="a", target="b", kind="funding", relations=2),
+        MapEdge(source="b", target="a", kind="funding", relations=1),  # the same segment, the other way round
+        MapEdge(source="a", target="c", kind="transaction", relations=5),
+    ]
+    root = ElementTree.fromstring(overview_svg([a, b, c], edges, "Three"))  # noqa: S314
+    solid, dashed = root.findall(f".//{SVG}path")
+    assert solid.get("d") == "M0 -11L100 50" and solid.get("stroke-dasharray") is None
+    assert dashed.get("d") == "M0 -11L-100 50" and dashed.get("stroke-dasharray") == "4 3"
