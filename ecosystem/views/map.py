@@ -656,9 +656,12 @@ def _json(view: MapView, slug: str) -> bytes:
     nodes = []
     page_base = reverse("ecosystem_map:map", kwargs={"slug": slug})
     data_base = reverse("ecosystem_map:data", kwargs={"slug": slug})
+    # Short ids of this drawing for the browser to join relations to organisations (a group opened is a new
+    # drawing with ids of its own): a large funder's 6,400 relations named their ends by code, 1 MB of the 1.4.
+    short = {node.code: f"n{index}" for index, node in enumerate(view.nodes)}
     for node in view.nodes:
         item: dict[str, Any] = {
-            "id": node.code,
+            "id": short[node.code],
             "label": node.name,
             "identifier": node.identifier,
             "hop": node.hop,
@@ -680,10 +683,10 @@ def _json(view: MapView, slug: str) -> bytes:
                 "agreement": node.integrity.agreement,
                 "channel": node.integrity.channel,
             }
-        nodes.append({"data": item, "position": {"x": node.x, "y": node.y}})
+        nodes.append({"data": item, "position": {"x": round(node.x), "y": round(node.y)}})
     edges = [
-        {"data": {"id": f"e{i}", "source": e.source, "target": e.target, "kind": e.kind, "relations": e.relations}}
-        for i, e in enumerate(view.edges, start=1)
+        {"data": {"source": short[e.source], "target": short[e.target], "kind": e.kind, "relations": e.relations}}
+        for e in view.edges
     ]
     return json.dumps(
         {
