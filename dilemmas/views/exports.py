@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from audit.models import Event, record
 from dilemmas.forms import LibraryFilterForm
 from dilemmas.models import Dilemma, Status
-from dilemmas.views.library import find
+from dilemmas.views.library import find, source_of
 from organisations.access import get_membership
 from organisations.models import Consent, Organisation
 from samen.csv_export import csv_response, filename
@@ -27,14 +27,6 @@ def _record_export(request: HttpRequest, organisation: Organisation, what: str, 
     )
 
 
-def _source(dilemma: Dilemma, viewer: Organisation) -> str:
-    if dilemma.is_framework:
-        return _("Samen starter library")
-    if dilemma.organisation_id == viewer.pk:
-        return viewer.name
-    return _("Shared by %(name)s") % {"name": dilemma.organisation.name}  # type: ignore[union-attr]
-
-
 @login_required
 def library_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The library as the page finds it: the same search words and filters, best match first."""
@@ -46,7 +38,7 @@ def library_csv(request: HttpRequest, slug: str) -> HttpResponse:
             d.title,
             d.question,
             d.get_context_display(),
-            _source(d, viewer),
+            source_of(d, viewer),
             d.get_languages_display(),
             ", ".join(str(tag.name) for tag in d.tags),
             d.published_at.date() if d.published_at else None,

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -72,16 +72,19 @@ class CardLine:
     tags: list[str]
 
 
+def source_of(dilemma: Dilemma, viewer: Organisation) -> str:
+    """Whose the dilemma is, as the library says it to `viewer` (its cards and its CSV)."""
+    if dilemma.is_framework:
+        return _("Samen starter library")
+    if dilemma.organisation_id == viewer.pk:
+        return viewer.name
+    return _("Shared by %(name)s") % {"name": dilemma.organisation.name}  # type: ignore[union-attr]
+
+
 def card_lines(viewer: Organisation, dilemmas: list[Dilemma]) -> list[CardLine]:
     link = link_by_code("dilemmas:dilemma", "code", slug=viewer.slug)
     lines = []
     for dilemma in dilemmas:
-        if dilemma.is_framework:
-            source = str(_("Samen starter library"))
-        elif dilemma.organisation_id == viewer.pk:
-            source = viewer.name
-        else:
-            source = _("Shared by %(name)s") % {"name": dilemma.organisation.name}  # type: ignore[union-attr]
         shown = dilemma.shown_language
         lines.append(
             CardLine(
@@ -90,7 +93,7 @@ def card_lines(viewer: Organisation, dilemmas: list[Dilemma]) -> list[CardLine]:
                 title=dilemma.title,
                 question=dilemma.question,
                 context=dilemma.get_context_display(),
-                source=source,
+                source=source_of(dilemma, viewer),
                 only_in="" if shown == active_content_language() else dilemma.get_languages_display(),
                 tags=[str(tag.name) for tag in dilemma.tags],
             )
@@ -113,13 +116,13 @@ def find(viewer: Organisation, wanted: dict[str, Any]) -> IdsFirst[Dilemma]:
 def _unticked_topics(language: str, choices: str) -> SafeString:
     """The topics' checkboxes with none ticked, for one language and taxonomy (`choices`, its repr: a changed
     taxonomy is another key). Most searches tick none, and its ~60 checkboxes took a millisecond to render."""
-    return mark_safe(str(LibraryFilterForm()["tag"]))  # noqa: S308 -- Django's own rendering of the widget
+    return LibraryFilterForm()["tag"].as_widget()
 
 
 def topics(form: LibraryFilterForm, request: HttpRequest) -> SafeString:
     """The filter form's topics, kept ready while none is asked for."""
     if request.GET.getlist("tag"):
-        return mark_safe(str(form["tag"]))  # noqa: S308 -- Django's own rendering of the widget
+        return form["tag"].as_widget()
     return _unticked_topics(get_language(), repr(form.fields["tag"].choices))  # type: ignore[attr-defined]
 
 
