@@ -1,6 +1,7 @@
 """Downloads of the map's current view: CSV of organisations and relations, GraphML, SVG; all well-formed."""
 
 import csv
+import gzip
 import io
 from urllib.parse import urlencode
 from xml.etree import ElementTree
@@ -108,3 +109,29 @@ def test_the_overview_draws_each_relation_once_and_transactions_dashed():
     solid, dashed = root.findall(f".//{SVG}path")
     assert solid.get("d") == "M0 -11L100 50" and solid.get("stroke-dasharray") is None
     assert dashed.get("d") == "M0 -11L-100 50" and dashed.get("stroke-dasharray") == "4 3"
+
+
+@pytest.fixture
+def wide_network(network):
+    """Forty more partners of Hulp's: files long enough to be worth compressing (a short one is sent as it is)."""
+    graph = Graph()
+    for partner in graph.orgs(*(f"Partner organisation {n}" for n in range(40))):
+        graph.fund(network["hulp"], partner)
+    return network
+
+
+@pytest.mark.parametrize("name", ["map", "data", "nodes_csv", "edges_csv", "graphml", "svg"])
+def test_the_map_and_its_files_are_sent_compressed_to_who_accepts_it(people, wide_network, english, name):
+    url = reverse(f"ecosystem_map:{name}", kwargs={"slug": "hulp"}) + "?depth=2"
+    client = people.client("viewer")
+    plain = client.get(url)
+    packed = client.get(url, headers={"accept-encoding": "gzip, deflate, br"})
+    assert plain.status_code == packed.status_code == 200
+    assert not plain.has_header("Content-Encoding") and "Accept-Encoding" in plain["Vary"]
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    body = b"".join(packed.streaming_content) if packed.streaming else packed.content
+    unpacked = gzip.decompress(body)
+    if name == "map":  # a page holds a fresh CSRF token each time; the rest must be the same bytes
+        assert b"Kampala &amp; Co &lt;Uganda&gt;" in unpacked
+    else:
+        assert unpacked == (b"".join(plain.streaming_content) if plain.streaming else plain.content)
