@@ -17,6 +17,7 @@ from actions.access import get_action_for_user, get_plan_for_user, require_write
 from actions.forms import ActionFilterForm, ActionForm, NoteForm, PlanForm
 from actions.models import Action, ActionEvent, ActionPlan
 from audit.models import Event, record
+from documents.background import made_in_background
 from organisations.access import get_membership, require_manager
 from organisations.models import Membership
 from samen.csv_export import csv_response
@@ -349,6 +350,7 @@ def plan_csv(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 
 
 @login_required
+@made_in_background
 def plan_pdf(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     plan, membership, _can_write = get_plan_for_user(request, slug, code)
     response = HttpResponse(exports.plan_pdf(plan), content_type="application/pdf")

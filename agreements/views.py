@@ -21,6 +21,7 @@ from agreements.access import get_agreement_for_user
 from agreements.forms import AgreementForm, DatesForm
 from agreements.models import Agreement, ClauseSet
 from audit.models import Event, record
+from documents.background import made_in_background
 from organisations.access import get_alliance, get_membership, get_partnership, require_manager
 from organisations.models import Alliance, Membership, Organisation, Partnership
 from samen.csv_export import csv_response, filename
@@ -300,12 +301,14 @@ def _download(request: HttpRequest, agreement: Agreement, membership: Membership
 
 
 @login_required
+@made_in_background
 def agreement_docx(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     agreement, membership, _can_write = get_agreement_for_user(request, slug, code)
     return _download(request, agreement, membership, "docx")
 
 
 @login_required
+@made_in_background
 def agreement_pdf(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     agreement, membership, _can_write = get_agreement_for_user(request, slug, code)
     return _download(request, agreement, membership, "pdf")

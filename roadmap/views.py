@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from actions.models import ActionPlan
 from audit.models import Event, record
+from documents.background import made_in_background
 from organisations.access import get_membership
 from organisations.models import Membership
 from roadmap import exports
@@ -213,6 +214,7 @@ def step_evidence(request: HttpRequest, slug: str, code: str) -> FileResponse:
 
 
 @login_required
+@made_in_background
 def roadmap_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The director's one-page overview."""
     membership = get_membership(request, slug)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "organisations",
+    "documents",
     "framework",
     "actions",
     "assessments",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("organisations.urls")),
     path("o/<slug:slug>/plans/", include("actions.urls")),
+    path("o/<slug:slug>/documents/", include("documents.urls")),
     path("o/<slug:slug>/assessments/", include("assessments.urls")),
     path("o/<slug:slug>/speak-up/", include("speakup.urls")),
     path("speak-up/", include("speakup.public_urls")),

@@ -14,6 +14,7 @@ from assessments.models import Assessment
 from assessments.report import Row, build_report
 from assessments.views.workflow import filtered_assessments
 from audit.models import Event, record
+from documents.background import made_in_background
 from organisations.access import get_membership
 from samen.csv_export import BOM, csv_response, filename, safe_cell
 from samen.pdf import html_to_pdf
@@ -79,6 +80,7 @@ def assessment_csv(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 
 
 @login_required
+@made_in_background
 def assessment_pdf(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     access = get_assessment_for_user(request, slug, code)
     assessment = access.assessment

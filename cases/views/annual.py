@@ -23,6 +23,7 @@ from cases.access import ACCOUNT_ROLES, can_handle_cases
 from cases.annual import AccountFigures, Breakdown, Timing
 from cases.forms_annual import ReflectionForm
 from cases.models import AnnualAccount, CaseSettings
+from documents.background import made_in_background
 from organisations.access import get_membership
 from organisations.models import Membership
 from samen.charts import bar_chart
@@ -231,6 +232,7 @@ def account_pdf_bytes(html: str) -> bytes:
 
 
 @login_required
+@made_in_background
 def account_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     membership = _reader(request, slug)
     figures = annual.figures(membership.organisation, _valid_year(year))

@@ -20,6 +20,7 @@ from dialogue.forms import RecordForm
 from dialogue.models import Record, Session
 from dilemmas.drafts import draft_from_lessons
 from dilemmas.models import Context
+from documents.background import made_in_background
 
 ACTION_TITLE = 300
 
@@ -44,6 +45,7 @@ def report(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 
 
 @login_required
+@made_in_background
 def report_pdf(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     access = get_session_for_user(request, slug, code)
     session = access.session

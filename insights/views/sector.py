@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import Event, record
 from cases.annual import current_year
+from documents.background import made_in_background
 from insights import sector, versions
 from insights.forms import OptInForm, SectorFilterForm, SectorSettingsForm
 from insights.models import SectorSettings, subject
@@ -135,6 +136,7 @@ def _selection(request: HttpRequest, network: Organisation) -> tuple[SectorFilte
 
 
 @login_required
+@made_in_background
 def sector_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     membership = _reader(request, slug)
     network = membership.organisation

@@ -20,6 +20,7 @@ from audit.models import Event
 from dialogue.access import can_facilitate, require_facilitator
 from dialogue.models import Session, SessionQuerySet
 from dialogue.qr import join_qr, join_url
+from documents.background import made_in_background
 from organisations.access import get_membership
 from organisations.models import Organisation
 from power import report as reporting
@@ -371,6 +372,7 @@ def summary(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 
 
 @login_required
+@made_in_background
 def summary_pdf(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     access = get_session_for_user(request, slug, code)
     session = access.session
