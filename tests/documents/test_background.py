@@ -174,3 +174,9 @@ def test_a_document_long_in_waiting_says_the_worker_may_not_run(people, plan, qu
     Document.objects.filter(pk=document.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=3))
     page = client.get(page_url(people, document)).content
     assert b"taking much longer than usual" in page and pdf_url(people, plan).encode() in page
+
+
+def test_an_address_too_long_to_keep_is_answered_in_the_request(people, plan, queued):
+    response = people.client("member").get(pdf_url(people, plan) + "?" + "x" * 2100)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert not Document.objects.exists()
