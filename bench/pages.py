@@ -387,7 +387,7 @@ def measure_rows(requests: int, only: str, slowest: int = 0) -> dict[str, dict[s
                 urls.append(reverse(row.name, kwargs=kwargs) + row.query)
                 # A download a worker makes (ADR 0022) is measured as in production: the request, which queues
                 # it, and the worker making it (a row of its own, not a page: it is not held to the budget).
-                background = getattr(resolve(urls[-1]).func, "made_in_background", False)
+                background = getattr(resolve(urls[-1].partition("?")[0]).func, "made_in_background", False)
                 with override_settings(TASKS=QUEUED) if background else contextlib.nullcontext():
                     for url in urls:
                         result = measure(client, url, requests, client, slowest, expect=302 if background else 200)
