@@ -77,7 +77,7 @@ def partner_standing(organisation: Organisation, year: int) -> PartnerStanding:
     """
     as_on = year_end(year)
     # The partners' keys from both sides of the partnerships, each side from its own index.
-    partners = Partnership.objects.current().partner_keys_of(organisation).order_by()
+    partners = Partnership.objects.current_partner_keys_of(organisation)
     partner_ids = set(partners)
     # Finalised on or before `as_on` in the reader's time: before the next day began (a bound on the column,
     # not the date of every row computed — on SQLite a Python function per row).

@@ -312,6 +312,10 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             .order_by("partner_id")
         )
 
+    def current_partner_keys_of(self, organisation: Organisation) -> "models.QuerySet[Any]":
+        """The keys of `organisation`'s current partners in no order: a subquery for filters (or a set)."""
+        return self.current().partner_keys_of(organisation).order_by()
+
 
 class Partnership(models.Model):
     """A relation between two organisations, recorded by `organisation` with `partner`."""
