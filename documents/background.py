@@ -23,7 +23,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django_tasks.backends.immediate import ImmediateBackend
 
-from documents.models import Document
+from documents.models import PATH_LENGTH, Document
 from documents.tasks import IN_WORKER, make_document
 from organisations.access import get_membership
 
@@ -40,7 +40,7 @@ def made_in_background(view: View) -> View:
     def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
         path = request.get_full_path()
         # A query too long to keep (no form of Samen's makes one) is answered in the request, as without a worker.
-        too_long = len(path) > Document._meta.get_field("path").max_length  # type: ignore[operator]
+        too_long = len(path) > PATH_LENGTH
         if request.method != "GET" or getattr(request, IN_WORKER, False) or runs_at_once() or too_long:
             return view(request, slug, *args, **kwargs)
         membership = get_membership(request, slug)

@@ -1,8 +1,9 @@
 """A file someone asked for that the worker makes (a PDF of a plan, an annual account): its progress, then the file.
 
 A document belongs to the person who asked for it: nobody else sees its page or its file, in their
-organisation or any other. It is kept for `KEPT` after it is made, so a download can be repeated, and then
-deleted by the worker the next time it makes one (`Document.objects.expired()`).
+organisation or any other. It is kept for `KEPT` after it is made, so a download can be repeated; then it is no
+longer shown, and it is deleted by the worker the next time it makes one or by `manage.py purge_documents`
+(hourly), whichever comes first (`Document.objects.expired()`).
 """
 
 import uuid
@@ -17,11 +18,17 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation
 
 KEPT = timedelta(hours=1)
+# The longest address a document keeps (the download's URL with its query).
+PATH_LENGTH = 2000
 # Longer than any document takes: past it, a page still waiting says so (no worker running, or a lost task).
 LATE = timedelta(minutes=2)
 
 
 class DocumentQuerySet(models.QuerySet["Document"]):
+    def kept(self) -> "DocumentQuerySet":
+        """Documents not expired: what a page or a download may still show, whether or not it was deleted yet."""
+        return self.exclude(finished_at__lt=timezone.now() - KEPT)
+
     def expired(self) -> "DocumentQuerySet":
         """Documents made (or failed) longer than KEPT ago, and any still waiting after a day (a lost task)."""
         now = timezone.now()
@@ -40,7 +47,7 @@ class Document(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="documents")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="documents")
     # What the worker asks for again, as the person who asked: the download's own address with its query.
-    path = models.CharField(max_length=2000)
+    path = models.CharField(max_length=PATH_LENGTH)
     language = models.CharField(max_length=10)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
     name = models.CharField(max_length=255, blank=True)

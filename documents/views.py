@@ -13,7 +13,8 @@ from organisations.access import get_membership
 def _own_document(request: HttpRequest, slug: str, code: str) -> tuple[Document, dict]:
     membership = get_membership(request, slug)
     document = (
-        Document.objects.filter(code=code, organisation=membership.organisation, requested_by=membership.user)
+        Document.objects.kept()
+        .filter(code=code, organisation=membership.organisation, requested_by=membership.user)
         .defer("body")
         .first()
     )

@@ -5,10 +5,12 @@ test plays the worker (`make_document.call`) between the request and the page, a
 """
 
 import datetime
+import io
 import shutil
 import subprocess
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,3 +182,18 @@ def test_an_address_too_long_to_keep_is_answered_in_the_request(people, plan, qu
     response = people.client("member").get(pdf_url(people, plan) + "?" + "x" * 2100)
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     assert not Document.objects.exists()
+
+
+def test_an_expired_document_is_no_longer_shown_and_the_hourly_job_deletes_it(people, plan, queued):
+    client = people.client("member")
+    client.get(pdf_url(people, plan))
+    document = Document.objects.get()
+    make_document.call(str(document.code))
+    assert client.get(download_url(people, document)).status_code == 200
+    Document.objects.filter(pk=document.pk).update(finished_at=timezone.now() - datetime.timedelta(minutes=61))
+    # Not deleted yet, and already gone for the person: an hour is an hour whether or not a job ran.
+    assert client.get(download_url(people, document)).status_code == 404
+    assert client.get(page_url(people, document)).status_code == 404
+    out = io.StringIO()
+    call_command("purge_documents", stdout=out)
+    assert out.getvalue().strip() == "1 document(s) deleted." and not Document.objects.exists()
