@@ -16,6 +16,7 @@ view answers as it always did. ADR 0022.
 import functools
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -35,6 +36,15 @@ def runs_at_once() -> bool:
     return isinstance(make_document.get_backend(), ImmediateBackend)
 
 
+def came_from(request: HttpRequest) -> str:
+    """The path of the page of this site the request was made from (its Referer), or ""."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.netloc != request.get_host() or not referer.path.startswith("/"):
+        return ""
+    back = referer.path + (f"?{referer.query}" if referer.query else "")
+    return back if len(back) <= PATH_LENGTH else ""
+
+
 def made_in_background(view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -48,6 +58,7 @@ def made_in_background(view: View) -> View:
             requested_by=membership.user,
             organisation=membership.organisation,
             path=path,
+            came_from=came_from(request),
             language=translation.get_language() or "",
         )
         transaction.on_commit(lambda: make_document.enqueue(str(document.code)))

@@ -48,6 +48,8 @@ class Document(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="documents")
     # What the worker asks for again, as the person who asked: the download's own address with its query.
     path = models.CharField(max_length=PATH_LENGTH)
+    # The page of Samen the person asked from (its path), for a link back to it; "" when unknown or another site.
+    came_from = models.CharField(max_length=PATH_LENGTH, blank=True)
     language = models.CharField(max_length=10)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
     name = models.CharField(max_length=255, blank=True)

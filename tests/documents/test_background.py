@@ -197,3 +197,15 @@ def test_an_expired_document_is_no_longer_shown_and_the_hourly_job_deletes_it(pe
     out = io.StringIO()
     call_command("purge_documents", stdout=out)
     assert out.getvalue().strip() == "1 document(s) deleted." and not Document.objects.exists()
+
+
+def test_the_page_links_back_to_the_page_of_samen_it_was_asked_from(people, plan, queued, english):
+    client = people.client("member")
+    plan_page = reverse("actions:plan", kwargs={"slug": people.org.slug, "code": plan.code}) + "?status=open"
+    client.get(pdf_url(people, plan), headers={"referer": f"http://testserver{plan_page}"})
+    client.get(pdf_url(people, plan), headers={"referer": f"https://elsewhere.example{plan_page}"})
+    ours, theirs = Document.objects.order_by("pk")
+    assert (ours.came_from, theirs.came_from) == (plan_page, "")
+    page = client.get(page_url(people, ours)).content.decode()
+    assert f'<a href="{plan_page.replace("&", "&amp;")}">Back to the page you came from</a>' in page
+    assert "Back to the page you came from" not in client.get(page_url(people, theirs)).content.decode()
