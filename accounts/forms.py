@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import TokenBucket, User, time_zone_names, totp_step
 from accounts.tasks import send_email
 from audit.models import Event, record
+from samen.widgets import LongSelect
 
 WRONG_CODE = _("That code is not right. Codes change every 30 seconds: type the one your app shows now.")
 RESET_EMAILS_PER_HOUR = 3
@@ -165,6 +166,7 @@ class ProfileForm(forms.Form):
             + [(name, name) for name in time_zone_names()]
         ),
         help_text=_("Dates, times and deadlines are shown in this time zone, and reminders use it too."),
+        widget=LongSelect,
     )
 
     def clean_name(self) -> str:

@@ -24,6 +24,7 @@ from organisations.models import (
     Partnership,
     Role,
 )
+from samen.widgets import LongSelect
 
 # How many organisations a search offers to choose from.
 SEARCH_LIMIT = 20
@@ -116,7 +117,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False, widget=LongSelect)
     size_category = forms.ChoiceField(
         label=_("Size category"),
         choices=[("", _("— not set —")), *Organisation.Size.choices],
@@ -197,7 +198,7 @@ class PartnerChoiceForm(forms.Form):
         required=False,
         help_text=_("Fill in this and the fields below only to record a new organisation."),
     )
-    new_country = forms.ChoiceField(label=_("Its country"), choices=country_choices, required=False)
+    new_country = forms.ChoiceField(label=_("Its country"), choices=country_choices, required=False, widget=LongSelect)
     new_kind = forms.ChoiceField(
         label=_("Its kind"), choices=Organisation.Kind.choices, initial=Organisation.Kind.PARTNER, required=False
     )
