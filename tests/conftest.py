@@ -103,6 +103,14 @@ def fast_hashing(settings):
 
 
 @pytest.fixture
+def queued_tasks(settings):
+    """Work is queued, not run (the tests' default runs it at once): the dummy backend keeps what is queued, as the
+    database queue does in production until a worker takes it; the test plays the worker. (django_tasks builds its
+    backends again when the setting changes.)"""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
 def people(db) -> People:
     org = Organisation.objects.create(
         slug="hulp", name="Hulp Zonder Grenzen", kind=Organisation.Kind.MEMBER, country="NL", size_category="D"

@@ -29,21 +29,26 @@ def all_rows() -> list[Row]:
     return rows
 
 
-def url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
-    names: set[str] = set()
+def url_views(resolver: URLResolver | None = None, namespace: str = "") -> dict[str, object]:
+    """Every route's name with its view (the admin as its index alone, with no view here)."""
+    views: dict[str, object] = {}
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace
             if ns == ADMIN_NAMESPACE:
-                names.add("admin:index")
+                views["admin:index"] = None
                 continue
             if ns is None and pattern.app_name is None and "static" in str(pattern.pattern):
                 continue
-            names |= url_names(pattern, f"{namespace}{ns}:" if ns else namespace)
+            views |= url_views(pattern, f"{namespace}{ns}:" if ns else namespace)
         elif isinstance(pattern, URLPattern):
             assert pattern.name, f"URL pattern {pattern.pattern} has no name; every route needs one"
-            names.add(f"{namespace}{pattern.name}")
-    return names
+            views[f"{namespace}{pattern.name}"] = pattern.callback
+    return views
+
+
+def url_names() -> set[str]:
+    return set(url_views())
 
 
 ROWS = all_rows()

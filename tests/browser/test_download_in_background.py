@@ -11,8 +11,7 @@ from documents.tasks import make_document
 from tests.conftest import PASSWORD
 
 
-def test_a_pdf_is_followed_until_it_is_ready_and_then_downloaded(people, browse, settings, english):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+def test_a_pdf_is_followed_until_it_is_ready_and_then_downloaded(people, browse, queued_tasks, english):
     plan = ActionPlan.start(organisation=people.org, title="Safeguarding 2026", by=people.manager)
     plan.add_action(title="Appoint a confidential adviser", owner=people.officer, by=people.manager)
     browse.log_in(people.member.email, PASSWORD)

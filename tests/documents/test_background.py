@@ -1,7 +1,7 @@
 """Long downloads made by the worker (documents/background.py): the page of progress, the file, and who sees it.
 
-The tests' task backend runs work at once; here it is the dummy backend, which keeps what is queued, so the
-test plays the worker (`make_document.call`) between the request and the page, as `manage.py db_worker` would.
+The tests' task backend runs work at once; here (`queued_tasks`) the work is only queued, and the test plays the
+worker (`make_document.call`) between the request and the page, as `manage.py db_worker` would.
 """
 
 import datetime
@@ -18,12 +18,6 @@ from actions.models import ActionPlan
 from audit.models import Entry
 from documents.models import Document
 from documents.tasks import file_name, make_document
-
-
-@pytest.fixture
-def queued(settings):
-    """Work is queued, not run: the worker is the test."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 @pytest.fixture
@@ -45,7 +39,7 @@ def download_url(people, document) -> str:
     return reverse("documents:download", kwargs={"slug": people.org.slug, "code": document.code})
 
 
-def test_with_a_worker_the_person_waits_on_a_page_then_downloads_the_file(people, plan, queued, english):
+def test_with_a_worker_the_person_waits_on_a_page_then_downloads_the_file(people, plan, queued_tasks, english):
     client = people.client("member")
     response = client.get(pdf_url(people, plan))
     document = Document.objects.get()
@@ -74,7 +68,7 @@ def test_with_a_worker_the_person_waits_on_a_page_then_downloads_the_file(people
     assert (entry.actor, entry.detail) == (people.member.email, {"format": "pdf"})
 
 
-def test_a_task_delivered_twice_makes_the_file_once(people, plan, queued):
+def test_a_task_delivered_twice_makes_the_file_once(people, plan, queued_tasks):
     people.client("member").get(pdf_url(people, plan))
     code = str(Document.objects.get().code)
     assert make_document.call(code) == "ready"
@@ -82,7 +76,7 @@ def test_a_task_delivered_twice_makes_the_file_once(people, plan, queued):
     assert Entry.objects.filter(event="export").count() == 1
 
 
-def test_the_worker_speaks_the_language_of_the_request(people, plan, queued):
+def test_the_worker_speaks_the_language_of_the_request(people, plan, queued_tasks):
     people.member.language = "nl"
     people.member.save()
     people.client("member").get(pdf_url(people, plan))
@@ -100,7 +94,7 @@ def test_the_worker_speaks_the_language_of_the_request(people, plan, queued):
     assert "Actieplan" in text and "Action plan" not in text
 
 
-def test_only_the_person_who_asked_sees_the_page_and_the_file(people, plan, queued):
+def test_only_the_person_who_asked_sees_the_page_and_the_file(people, plan, queued_tasks):
     people.client("member").get(pdf_url(people, plan))
     document = Document.objects.get()
     make_document.call(str(document.code))
@@ -111,12 +105,12 @@ def test_only_the_person_who_asked_sees_the_page_and_the_file(people, plan, queu
     assert people.client("anonymous").get(download_url(people, document)).status_code == 302
 
 
-def test_an_outsider_is_refused_at_once_and_nothing_is_queued(people, plan, queued):
+def test_an_outsider_is_refused_at_once_and_nothing_is_queued(people, plan, queued_tasks):
     assert people.client("outsider").get(pdf_url(people, plan)).status_code == 404
     assert not Document.objects.exists()
 
 
-def test_what_changed_before_the_worker_came_is_said_plainly(people, plan, queued, english):
+def test_what_changed_before_the_worker_came_is_said_plainly(people, plan, queued_tasks, english):
     client = people.client("member")
     client.get(pdf_url(people, plan))
     gone = Document.objects.get()
@@ -129,7 +123,7 @@ def test_what_changed_before_the_worker_came_is_said_plainly(people, plan, queue
     assert client.get(download_url(people, gone)).status_code == 404
 
 
-def test_someone_who_left_the_organisation_gets_no_file(people, plan, queued):
+def test_someone_who_left_the_organisation_gets_no_file(people, plan, queued_tasks):
     people.client("member").get(pdf_url(people, plan))
     document = Document.objects.get()
     people.member.memberships.all().delete()
@@ -138,7 +132,7 @@ def test_someone_who_left_the_organisation_gets_no_file(people, plan, queued):
     assert document.refused_with == 404 and document.body is None
 
 
-def test_documents_are_deleted_an_hour_after_they_are_made(people, plan, queued):
+def test_documents_are_deleted_an_hour_after_they_are_made(people, plan, queued_tasks):
     client = people.client("member")
     client.get(pdf_url(people, plan))
     old = Document.objects.get()
@@ -168,7 +162,7 @@ def test_the_file_name_is_read_from_the_view_s_answer(header, name):
     assert file_name(header) == name
 
 
-def test_a_document_long_in_waiting_says_the_worker_may_not_run(people, plan, queued, english):
+def test_a_document_long_in_waiting_says_the_worker_may_not_run(people, plan, queued_tasks, english):
     client = people.client("member")
     client.get(pdf_url(people, plan))
     document = Document.objects.get()
@@ -178,13 +172,13 @@ def test_a_document_long_in_waiting_says_the_worker_may_not_run(people, plan, qu
     assert b"taking much longer than usual" in page and pdf_url(people, plan).encode() in page
 
 
-def test_an_address_too_long_to_keep_is_answered_in_the_request(people, plan, queued):
+def test_an_address_too_long_to_keep_is_answered_in_the_request(people, plan, queued_tasks):
     response = people.client("member").get(pdf_url(people, plan) + "?" + "x" * 2100)
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
     assert not Document.objects.exists()
 
 
-def test_an_expired_document_is_no_longer_shown_and_the_hourly_job_deletes_it(people, plan, queued):
+def test_an_expired_document_is_no_longer_shown_and_the_hourly_job_deletes_it(people, plan, queued_tasks):
     client = people.client("member")
     client.get(pdf_url(people, plan))
     document = Document.objects.get()
@@ -199,7 +193,7 @@ def test_an_expired_document_is_no_longer_shown_and_the_hourly_job_deletes_it(pe
     assert out.getvalue().strip() == "1 document(s) deleted." and not Document.objects.exists()
 
 
-def test_the_page_links_back_to_the_page_of_samen_it_was_asked_from(people, plan, queued, english):
+def test_the_page_links_back_to_the_page_of_samen_it_was_asked_from(people, plan, queued_tasks, english):
     client = people.client("member")
     plan_page = reverse("actions:plan", kwargs={"slug": people.org.slug, "code": plan.code}) + "?status=open"
     client.get(pdf_url(people, plan), headers={"referer": f"http://testserver{plan_page}"})

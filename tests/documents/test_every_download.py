@@ -5,27 +5,15 @@ the person's language and time zone. Each view so made is run that way here, fro
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from documents.models import Document
 from documents.tasks import make_document
 from tests.access.rows import PERSONA_ORDER
 from tests.access.world import build_world
-from tests.test_access_matrix import ROWS
+from tests.test_access_matrix import ROWS, url_views
 
-
-def views(resolver: URLResolver | None = None, namespace: str = "") -> dict[str, object]:
-    """Every URL name with its view."""
-    found: dict[str, object] = {}
-    for pattern in (resolver or get_resolver()).url_patterns:
-        if isinstance(pattern, URLResolver):
-            found |= views(pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            found[f"{namespace}{pattern.name}"] = pattern.callback
-    return found
-
-
-IN_BACKGROUND = sorted(name for name, view in views().items() if getattr(view, "made_in_background", False))
+IN_BACKGROUND = sorted(name for name, view in url_views().items() if getattr(view, "made_in_background", False))
 # The first row of each that someone may read (most senior first: it may see the most).
 READABLE = {
     name: next(r for r in ROWS if r.name == name and r.method == "get" and 200 in r.expect.values())
@@ -48,8 +36,7 @@ def test_the_long_downloads_are_made_in_the_background():
 
 
 @pytest.mark.parametrize("name", IN_BACKGROUND)
-def test_the_worker_makes_the_file(name, people, settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+def test_the_worker_makes_the_file(name, people, queued_tasks):
     row = READABLE[name]
     world = build_world(people)
     url = reverse(row.name, kwargs=row.kwargs(world)) + row.query

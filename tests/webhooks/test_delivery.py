@@ -147,11 +147,9 @@ def test_the_command_sends_due_deliveries(people, receiver, capsys):
     assert len(receiver.received) == 1
 
 
-def test_the_worker_queues_the_retry_for_when_it_is_due(people, receiver, settings):
+def test_the_worker_queues_the_retry_for_when_it_is_due(people, receiver, queued_tasks):
     """With a backend that can wait (the database backend in production), a failed attempt queues the next
     one with run_after; the dummy backend stands in for it and records what was queued."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    # (django_tasks rebuilds its backends when the setting changes.)
     receiver.status = 503
     delivery = pending(endpoint_for(people, receiver.url))
     assert default_task_backend.supports_defer
