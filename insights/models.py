@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
+from samen.counters import Counter
 
 # The smallest group a network may choose: fewer would let a reader recognise a member or a case.
 FLOOR = 5
@@ -55,16 +56,10 @@ class SectorSettings(models.Model):
         return found or cls(organisation=organisation)
 
 
-class DataVersion(models.Model):
+class DataVersion(Counter):
     """A counter per organisation, and one for what belongs to no organisation, bumped when data the sector figures
     read changes (insights/versions.py). The cached figures of a network are keyed on the sum over its members, so
     any change of a member's cases, partnerships, assessments or roadmap steps makes the next page compute anew.
     """
 
-    SECTOR = "sector"
-
-    key = models.CharField(max_length=40, unique=True)  # "org:<pk>" or SECTOR
-    number = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.number}"
+    SECTOR = "sector"  # the other keys are "org:<pk>"

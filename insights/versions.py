@@ -27,14 +27,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
 from insights import sector
 from insights.models import DataVersion
 from organisations.models import Organisation
+from samen import counters
 
 # Figures are recomputed at least this often (seconds), whatever the version says.
 MAX_AGE = 600
@@ -44,23 +43,9 @@ def org_key(pk: int) -> str:
     return f"org:{pk}"
 
 
-def bump(keys: Iterable[str]) -> None:
-    """Add one to each counter (made on first use)."""
-    for key in sorted(set(keys)):
-        if DataVersion.objects.filter(key=key).update(number=F("number") + 1):
-            continue
-        try:
-            with transaction.atomic():
-                DataVersion.objects.create(key=key, number=1)
-        except IntegrityError:  # made at the same moment by another request
-            DataVersion.objects.filter(key=key).update(number=F("number") + 1)
-
-
 def version(members: Iterable[int]) -> tuple[int, int]:
     """(sum of the counters of `members` and of the sector, how many counters): one query."""
-    keys = [org_key(pk) for pk in members] + [DataVersion.SECTOR]
-    found = DataVersion.objects.filter(key__in=keys).aggregate(total=Sum("number"), rows=Count("pk"))
-    return found["total"] or 0, found["rows"] or 0
+    return counters.version(DataVersion, [org_key(pk) for pk in members] + [DataVersion.SECTOR])
 
 
 def cached_figures(network: Organisation, year: int) -> sector.SectorFigures:
@@ -117,7 +102,7 @@ def _keys_of(sender: type, instance: Any) -> list[str]:
 def _changed(sender: type, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return  # loaddata: fixtures, not changes
-    bump(_keys_of(sender, instance))
+    counters.bump(DataVersion, _keys_of(sender, instance))
 
 
 def connect() -> None:

@@ -1,0 +1,48 @@
+"""Counters that only grow: a version of some data, bumped by every change of it (docs/decisions/0016, 0023).
+
+A cache keyed on the sum of the counters its data depends on (and on how many of them exist) is not served
+after a change: the change adds one to its counters in its own transaction, so the sum read before a
+computation is never older than the data read after it. A key's row is made on its first change; a key
+without a row counts as 0.
+"""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, F, Sum
+
+
+class Counter(models.Model):
+    key = models.CharField(max_length=40, unique=True)
+    number = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.number}"
+
+
+def bump(model: type[Counter], keys: Iterable[str]) -> None:
+    """Add one to each counter. Keys in order, one row at a time, so two changes never wait on each other's rows
+    in opposite orders."""
+    for key in sorted(set(keys)):
+        if model._default_manager.filter(key=key).update(number=F("number") + 1):
+            continue
+        try:
+            with transaction.atomic():
+                model._default_manager.create(key=key, number=1)
+        except IntegrityError:  # made at the same moment by another request
+            model._default_manager.filter(key=key).update(number=F("number") + 1)
+
+
+def version(model: type[Counter], keys: Iterable[str]) -> tuple[int, int]:
+    """(the sum of the counters of `keys`, how many of them have a row): one query. Any bump changes it."""
+    found = model._default_manager.filter(key__in=list(keys)).aggregate(total=Sum("number"), rows=Count("pk"))
+    return found["total"] or 0, found["rows"] or 0
+
+
+def numbers(model: type[Counter], keys: list[str]) -> tuple[int, ...]:
+    """Each key's counter, in the order of `keys` (0 for a key never bumped): one query."""
+    found = dict(model._default_manager.filter(key__in=keys).values_list("key", "number"))
+    return tuple(found.get(key, 0) for key in keys)
