@@ -12,11 +12,17 @@ class AgreementsConfig(AppConfig):
             dashboard,
             loader,  # noqa: F401 - registers the `agreement_clauses` kind
         )
+        from agreements.models import Agreement
         from organisations import dashboard as overview
         from organisations import partnership_links
 
-        overview.register(
-            "agreements_due", template="agreements/_dashboard_card.html", context=dashboard.card, order=60
+        overview.register("agreements_due", template="agreements/_dashboard_card.html", shared=dashboard.card, order=60)
+        overview.shown_from(
+            Agreement,
+            lambda agreement: [
+                *overview.of_partnership(agreement.partnership_id),
+                *overview.of_alliance(agreement.alliance_id),
+            ],
         )
         partnership_links.register(
             "agreements",

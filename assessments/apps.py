@@ -8,10 +8,12 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from assessments import dashboard
+        from assessments.models import Assessment
         from organisations import dashboard as overview
         from organisations import subjects
 
-        overview.register("assessments", template="assessments/_dashboard_card.html", context=dashboard.card, order=10)
+        overview.register("assessments", template="assessments/_dashboard_card.html", shared=dashboard.card, order=10)
+        overview.shown_from(Assessment, lambda assessment: (assessment.organisation_id, assessment.requester_id))
 
         # A final assessment shared as a due-diligence passport: "assessment:<code>".
         subjects.register(

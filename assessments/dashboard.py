@@ -7,13 +7,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from assessments.models import Assessment, Status
-from organisations.models import Membership
+from organisations.models import Organisation
 
 OPEN = [Status.DRAFT, Status.IN_PROGRESS, Status.RETURNED]
 
 
-def card(membership: Membership) -> dict[str, Any] | None:
-    organisation = membership.organisation
+def card(organisation: Organisation) -> dict[str, Any] | None:
     today = timezone.localdate()
     ours = Q(organisation=organisation) | Q(requester=organisation)
     return Assessment.objects.filter(ours).aggregate(

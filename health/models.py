@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organisations import dashboard as overview
 from organisations.models import Alliance, AllianceMember, Organisation, Partnership
 
 if TYPE_CHECKING:
@@ -176,6 +177,7 @@ class Round(models.Model):
         closed = Round.objects.filter(pk=self.pk, closed_at__isnull=True).update(closed_at=now, closed_by=by)
         if closed:
             self.closed_at, self.closed_by = now, by
+            overview.changed(self)  # the check waits for its next round again
         return bool(closed)
 
 

@@ -22,6 +22,7 @@ from health.charts import trend_chart
 from health.forms import ActionForm, AnswerForm, InviteForm, ReviewForm, RoundForm, ScheduleForm, participant_choices
 from health.models import MIN_RESPONDENTS, Answered, Participant, Rating, Round, Schedule
 from health.results import round_results, trend
+from organisations import dashboard as overview
 from organisations.access import get_membership, require_manager
 from organisations.models import Membership, Organisation
 from samen.csv_export import csv_response, filename
@@ -217,13 +218,15 @@ def round_new(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
 
 
 def _invite(round: Round, memberships: list[Membership], by: Any) -> None:
-    Participant.objects.bulk_create(
+    participants = Participant.objects.bulk_create(
         [
             Participant(round=round, user_id=m.user_id, organisation_id=m.organisation_id, invited_by=by)
             for m in memberships
         ],
         ignore_conflicts=True,
     )
+    for participant in participants:
+        overview.changed(participant)  # the round is on their overview now
 
 
 def _owns_plan(schedule: Schedule, membership: Membership) -> bool:

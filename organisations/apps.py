@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class OrganisationsConfig(AppConfig):
     name = "organisations"
+
+    def ready(self) -> None:
+        from organisations import cards
+
+        cards.register()

@@ -1,41 +1,175 @@
-"""Cards that apps above `organisations` add to the organisation overview.
+"""The cards of the organisation overview, from `organisations` and from the apps above it.
 
-An app registers a card from its AppConfig.ready(); the overview asks each card for its context and
-shows the card when that is not None. `organisations` so shows assessments, action plans, the
-roadmap or health checks without importing those apps.
+An app registers a card from its AppConfig.ready(); `organisations` so shows assessments, action plans, the
+roadmap or health checks without importing those apps. A card has up to three parts:
+
+- `shared`: the organisation's figures, the same for each of its members. All cards' shared parts are kept
+  together in the cache under the organisation's overview version (docs/decisions/0023): the app names, with
+  `shown_from`, the models its card reads and the organisations a change of one concerns; each save or
+  delete bumps their counters (`OverviewVersion`), so the next overview computes the figures anew. The
+  key also holds the language and today's date (figures "overdue" or "due" are as of today). Writes that
+  send no signal (`QuerySet.update`, `bulk_create`) show within `MAX_AGE`.
+- `personal`: what this person sees in this organisation (the rounds they are to answer), kept in the cache
+  in the same way under the organisation's version and the person's: `shown_to` names the models and the
+  people a change concerns.
+- `live`: what is read on every request (the counts of the reports assigned to a handler, whose access
+  rules are the speak-up app's own; whether the person may see the card at all).
+
+A card is shown when none of its parts is None; its context is the shared part, then the personal part,
+then the live part over it.
 """
 
-from collections.abc import Callable
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from organisations.models import Membership
+from django.core.cache import cache
+from django.db.models import Model, Q
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone, translation
+
+from organisations.models import Alliance, Membership, Organisation, OverviewVersion, Partnership
+from samen import counters
+
+# Figures are computed at least this often (seconds), whatever the version says.
+MAX_AGE = 300
+
+Context = dict[str, Any]
+Part = Callable[[Any], Context | None]
 
 
 @dataclass(frozen=True)
 class Card:
     name: str
-    # A template that renders one <section class="card">; it receives `card` (the context below),
+    # A template that renders one <section class="card">; it receives `card` (the context),
     # `organisation` and `membership`.
     template: str
-    # The card's figures for this person in this organisation, or None to leave the card out.
-    context: Callable[[Membership], dict[str, Any] | None]
+    shared: Callable[[Organisation], Context | None] | None = None
+    personal: Callable[[Membership], Context | None] | None = None
+    live: Callable[[Membership], Context | None] | None = None
     order: int = 100
 
 
 _cards: dict[str, Card] = {}
+# The counters a save or delete of each model bumps: "org:<pk>", "user:<pk>" or EVERYONE.
+_sources: dict[type[Model], list[Callable[[Any], Iterable[str]]]] = defaultdict(list)
 
 
 def register(
-    name: str, *, template: str, context: Callable[[Membership], dict[str, Any] | None], order: int = 100
+    name: str,
+    *,
+    template: str,
+    shared: Callable[[Organisation], Context | None] | None = None,
+    personal: Callable[[Membership], Context | None] | None = None,
+    live: Callable[[Membership], Context | None] | None = None,
+    order: int = 100,
 ) -> None:
-    _cards[name] = Card(name=name, template=template, context=context, order=order)
+    _cards[name] = Card(name=name, template=template, shared=shared, personal=personal, live=live, order=order)
 
 
-def cards_for(membership: Membership) -> list[tuple[Card, dict[str, Any]]]:
+def shown_from(model: type[Model], organisations: Callable[[Any], Iterable[int | None]]) -> None:
+    """A card's shared part reads `model`: a save or delete of one changes the overview of the organisations
+    `organisations(instance)` gives (their primary keys; None: every organisation's)."""
+    _watch(model, lambda instance: [_org_key(pk) for pk in organisations(instance)])
+
+
+def shown_to(model: type[Model], people: Callable[[Any], Iterable[int]]) -> None:
+    """A card's personal part reads `model`: a save or delete of one changes what `people(instance)` (users'
+    primary keys) see on their overviews."""
+    _watch(model, lambda instance: [_user_key(pk) for pk in people(instance)])
+
+
+def _watch(model: type[Model], keys: Callable[[Any], Iterable[str]]) -> None:
+    if not _sources[model]:
+        label = model._meta.label
+        post_save.connect(_changed, sender=model, dispatch_uid=f"overview-version-save-{label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"overview-version-delete-{label}")
+    _sources[model].append(keys)
+
+
+def _changed(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return  # loaddata: fixtures, not changes
+    changed(instance)
+
+
+def changed(instance: Model) -> None:
+    """Bump what a save of `instance` bumps: for changes made without a signal (`QuerySet.update`,
+    `bulk_create`)."""
+    counters.bump(OverviewVersion, {key for keys in _sources[type(instance)] for key in keys(instance)})
+
+
+def _org_key(pk: int | None) -> str:
+    return OverviewVersion.EVERYONE if pk is None else f"org:{pk}"
+
+
+def _user_key(pk: int) -> str:
+    return f"user:{pk}"
+
+
+def of_partnership(partnership_id: int | None) -> list[int]:
+    """Both organisations of a partnership."""
+    if partnership_id is None:
+        return []
+    found = Partnership.objects.filter(pk=partnership_id).values_list("organisation_id", "partner_id").first()
+    return list(found) if found else []
+
+
+def of_alliance(alliance_id: int | None) -> list[int]:
+    """An alliance's lead and its members."""
+    if alliance_id is None:
+        return []
+    lead = Alliance.objects.filter(pk=alliance_id).values("lead_id")
+    return list(
+        Organisation.objects.filter(Q(pk__in=lead) | Q(alliance_memberships__alliance_id=alliance_id))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def _cached(material: tuple[Any, ...], parts: dict[str, Part], argument: Any) -> dict[str, Context | None]:
+    """Each part's context for `argument`, from the cache under `material` (all it depends on) when there."""
+    key = "overview:" + hashlib.sha256(repr(material).encode()).hexdigest()
+    found = cache.get(key)
+    if isinstance(found, dict) and found.keys() == parts.keys():
+        return found
+    computed = {name: part(argument) for name, part in parts.items()}
+    cache.set(key, computed, MAX_AGE)
+    return computed
+
+
+def cards_for(membership: Membership) -> list[tuple[Card, Context]]:
+    cards = sorted(_cards.values(), key=lambda c: (c.order, c.name))
+    # Read before the data: a change committed after this bumps the version past what is cached here.
+    organisation, everyone, person = counters.numbers(
+        OverviewVersion, [_org_key(membership.organisation_id), _org_key(None), _user_key(membership.user_id)]
+    )
+    situation = (membership.organisation_id, translation.get_language(), timezone.localdate().isoformat())
+    shared = _cached(
+        ("shared", *situation, organisation, everyone),
+        {card.name: card.shared for card in cards if card.shared},
+        membership.organisation,
+    )
+    personal = _cached(
+        ("personal", *situation, membership.user_id, organisation, everyone, person),
+        {card.name: card.personal for card in cards if card.personal},
+        membership,
+    )
     shown = []
-    for card in sorted(_cards.values(), key=lambda c: (c.order, c.name)):
-        context = card.context(membership)
+    for card in cards:
+        context = _context_of(card, shared.get(card.name), personal.get(card.name), membership)
         if context is not None:
             shown.append((card, context))
     return shown
+
+
+def _context_of(card: Card, shared: Context | None, personal: Context | None, membership: Membership) -> Context | None:
+    """The card's parts one over the other, or None when one of them leaves the card out."""
+    if (card.shared and shared is None) or (card.personal and personal is None):
+        return None
+    live = card.live(membership) if card.live else {}
+    if live is None:
+        return None
+    return {**(shared or {}), **(personal or {}), **live}

@@ -26,6 +26,7 @@ from organisations.identifiers import (
     validate_iati_identifier,
     validate_kvk_number,
 )
+from samen.counters import Counter
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -541,3 +542,11 @@ def consent_allows(subject: str, owner: Organisation, viewer: Organisation) -> b
     if owner.pk == viewer.pk:
         return True
     return Consent.objects.filter(organisation=owner, subject=subject).granting(viewer).exists()
+
+
+class OverviewVersion(Counter):
+    """A counter per organisation ("org:<pk>"), and one for what every overview shows (EVERYONE), bumped by each
+    save or delete of data a card of the overview shows (organisations/dashboard.py, docs/decisions/0023). An
+    organisation's cards are kept in the cache under the sum of its counter and EVERYONE's."""
+
+    EVERYONE = "all"

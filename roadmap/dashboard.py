@@ -9,13 +9,12 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Subquery
 
-from organisations.models import Membership
+from organisations.models import Organisation
 from roadmap.models import Completion, Roadmap, Step, size_of
 from roadmap.progress import current_roadmap
 
 
-def card(membership: Membership) -> dict[str, Any] | None:
-    organisation = membership.organisation
+def card(organisation: Organisation) -> dict[str, Any] | None:
     # The roadmap of `current_roadmap()`, as a subquery.
     roadmap = Roadmap.objects.active().order_by("code").values("pk")[:1]
     steps = list(

@@ -10,7 +10,7 @@ class SpeakupConfig(AppConfig):
         from organisations.signals import membership_ended
         from speakup import dashboard, signals
 
-        overview.register("speakup", template="speakup/_dashboard_card.html", context=dashboard.card, order=5)
+        overview.register("speakup", template="speakup/_dashboard_card.html", live=dashboard.card, order=5)
 
         password_changed.connect(signals.rewrap_handler_key, dispatch_uid="speakup.rewrap_handler_key")
         membership_ended.connect(signals.stop_handling_for_former_member, dispatch_uid="speakup.former_member")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pyotp
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -92,6 +93,15 @@ def framework_for_module(django_db_setup, django_db_blocker) -> Iterator[None]:
         call_command("load_framework", verbosity=0)
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Each test computes its own figures (the overview's cards, the sector figures): the tests' rolled-back
+    databases reuse primary keys and counters, so an entry cached by another test could match."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

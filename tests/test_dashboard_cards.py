@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -53,6 +54,7 @@ def test_outsiders_see_nothing_of_our_cards(people):
 
 def test_cards_cost_a_fixed_number_of_queries(people):
     overview(people)  # the first visit also records when the organisation was last used
+    cache.clear()  # measure the cards computed, not taken from the cache
     with CaptureQueriesContext(connection) as before:
         overview(people)
     for number in range(5):

@@ -85,3 +85,21 @@ def test_the_dashboard_card_shows_checks_due_and_rounds_to_answer(people, partne
     answer(round, people.member, people.org, answers("green"))
     content = people.client("member").get(reverse("organisations:dashboard", kwargs={"slug": "hulp"})).content
     assert reverse("health:round_answer", kwargs={"slug": "hulp", "code": round.code}) not in content.decode()
+
+
+def test_the_card_follows_rounds_opened_and_closed_without_signals(people, partner, schedule):
+    """Inviting participants (bulk_create) and closing a round (an update) send no signal: they bump the
+    overview's counters themselves, so the cached card changes at once."""
+    from health.views import _invite
+
+    def card():
+        response = people.client("member").get(reverse("organisations:dashboard", kwargs={"slug": "hulp"}))
+        return {registered.name: context for registered, context in response.context["cards"]}["health_checks"]
+
+    assert ([s.pk for s in card()["next"]], card()["to_answer"]) == ([schedule.pk], [])
+    round = start_round(schedule, [], people.manager)
+    assert card()["next"] == []
+    _invite(round, [people.member.memberships.get(organisation=people.org)], people.manager)
+    assert [r.pk for r in card()["to_answer"]] == [round.pk]
+    assert round.close(people.manager)
+    assert ([s.pk for s in card()["next"]], card()["to_answer"]) == ([schedule.pk], [])

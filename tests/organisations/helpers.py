@@ -25,12 +25,16 @@ def errors(response, field: str) -> list[str]:
     return [str(e) for e in response.context["form"].errors.get(field, [])]
 
 
-def query_count(client, path: str) -> int:
-    """Queries one page view makes, after a first view has warmed the session and caches."""
+def query_count(client, path: str, *, computed: bool = False) -> int:
+    """Queries one page view makes, after a first view has warmed the session and caches; `computed`: with the
+    cache emptied in between, so what the page keeps there (the overview's cards) is computed, not read."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(path)
+    if computed:
+        cache.clear()
     with CaptureQueriesContext(connection) as context:
         client.get(path)
     return len(context.captured_queries)
