@@ -18,11 +18,7 @@ class AgreementsConfig(AppConfig):
 
         overview.register("agreements_due", template="agreements/_dashboard_card.html", shared=dashboard.card, order=60)
         overview.shown_from(
-            Agreement,
-            lambda agreement: [
-                *overview.of_partnership(agreement.partnership_id),
-                *overview.of_alliance(agreement.alliance_id),
-            ],
+            Agreement, lambda agreement: overview.of_party(agreement.partnership_id, agreement.alliance_id)
         )
         partnership_links.register(
             "agreements",

@@ -40,7 +40,7 @@ def to_answer(membership: Membership) -> dict[str, Any]:
 
 def schedule_organisations(schedule: Schedule) -> list[int]:
     """Whose overview shows the check: both sides of its partnership, or its alliance's lead and members."""
-    return [*overview.of_partnership(schedule.partnership_id), *overview.of_alliance(schedule.alliance_id)]
+    return overview.of_party(schedule.partnership_id, schedule.alliance_id)
 
 
 def answered_by(answered: Answered) -> list[int]:

@@ -109,12 +109,14 @@ def _user_key(pk: int) -> str:
     return f"user:{pk}"
 
 
-def of_partnership(partnership_id: int | None) -> list[int]:
-    """Both organisations of a partnership."""
-    if partnership_id is None:
-        return []
-    found = Partnership.objects.filter(pk=partnership_id).values_list("organisation_id", "partner_id").first()
-    return list(found) if found else []
+def of_party(partnership_id: int | None, alliance_id: int | None) -> list[int]:
+    """The organisations of what a record belongs to (an agreement, a health check): both sides of its
+    partnership, or its alliance's lead and members."""
+    sides: list[int] = []
+    if partnership_id is not None:
+        found = Partnership.objects.filter(pk=partnership_id).values_list("organisation_id", "partner_id").first()
+        sides = list(found or ())
+    return sides + of_alliance(alliance_id)
 
 
 def of_alliance(alliance_id: int | None) -> list[int]:

@@ -39,3 +39,13 @@ def test_the_card_counts_due_and_overdue_reviews(people, partner, clause_set, pa
     client.force_login(partner.viewer)
     response = client.get(reverse("organisations:dashboard", kwargs={"slug": "kampala"}))
     assert card(response)["attention"] == 3
+
+
+def test_an_agreement_drawn_up_shows_at_once_on_both_overviews(people, partner, clause_set, partnership):
+    """Both overviews were cached before the agreement existed: its save bumps both sides' versions."""
+    client = people.client("viewer")
+    client.force_login(partner.viewer)
+    theirs = reverse("organisations:dashboard", kwargs={"slug": "kampala"})
+    assert (card(overview(people))["total"], card(client.get(theirs))["total"]) == (0, 0)
+    make(people, partnership)
+    assert (card(overview(people))["total"], card(client.get(theirs))["total"]) == (1, 1)
