@@ -7,10 +7,19 @@ class InsightsConfig(AppConfig):
     name = "insights"
 
     def ready(self) -> None:
-        from insights import versions
+        from assessments.models import Assessment
+        from dialogue.models import Participant, Session
+        from insights import figures, versions
+        from organisations import dashboard as overview
         from organisations import subjects
+        from organisations.models import Consent
 
         versions.connect()
+        # The management dashboard's panels are cached under the overview's versions (docs/decisions/0024).
+        overview.shown_from(Consent, figures.consent_readers)
+        overview.shown_from(Assessment, figures.assessment_readers)
+        overview.shown_from(Session, figures.session_organisations)
+        overview.shown_from(Participant, figures.participant_organisations)
 
         # "insights:<network code>": our figures may be counted in that network's sector insights. The
         # network's people see them on its sector page (where only aggregates with small groups hidden show).

@@ -27,7 +27,8 @@ from dialogue.models import Session
 from health.models import MIN_RESPONDENTS, Answered, Round, Schedule
 from health.models import Rating as HealthRating
 from health.results import Tally
-from organisations.models import Organisation, Partnership
+from organisations import dashboard as overview
+from organisations.models import Consent, Organisation, Partnership
 
 EXPIRING_WITHIN_DAYS = 90
 NOT_RATED = "none"
@@ -283,3 +284,42 @@ def sessions_held(organisation: Organisation, year: int) -> SessionsHeld:
         rows=rows,
         participants=SessionParticipant.objects.filter(session__in=held.values("pk")).count(),
     )
+
+
+# ---- whose dashboard a change concerns (registered with organisations.dashboard.shown_from) ------------------------
+# The dashboard's panels are cached under the organisations' overview versions (docs/decisions/0024). Besides
+# what the overview's cards already name (partnerships, assessments of both sides, plans and actions, health
+# checks and rounds), its figures read assessments shared by consent and the sessions held.
+
+
+def _recipients(consent: Consent) -> list[int | str | None]:
+    """The organisations a consent shares with."""
+    if consent.scope == Consent.Scope.SECTOR:
+        return [overview.EVERYONE]
+    if consent.scope == Consent.Scope.ALLIANCE:
+        return list(overview.of_alliance(consent.to_alliance_id))
+    return [consent.to_organisation_id]
+
+
+def consent_readers(consent: Consent) -> list[int | str | None]:
+    """A consent that shares an assessment changes what its recipients see of their partner's standing."""
+    if not consent.subject.startswith("assessment:"):
+        return []
+    return [consent.organisation_id, *_recipients(consent)]
+
+
+def assessment_readers(assessment: Assessment) -> list[int | str | None]:
+    """A final assessment counts, beyond its own two sides, for those its organisation shares it with."""
+    if assessment.status != Assessment.Status.FINAL:
+        return []
+    shares = Consent.objects.filter(organisation_id=assessment.organisation_id, subject=f"assessment:{assessment.code}")
+    return [pk for consent in shares for pk in _recipients(consent)]
+
+
+def session_organisations(session: Session) -> list[int]:
+    return [session.organisation_id]
+
+
+def participant_organisations(participant: SessionParticipant) -> list[int]:
+    """A person joining (or removed from) a session changes the count of its organisation's sessions."""
+    return [participant.session.organisation_id]

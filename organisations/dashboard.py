@@ -17,13 +17,16 @@ roadmap or health checks without importing those apps. A card has up to three pa
 
 A card is shown when none of its parts is None; its context is the shared part, then the personal part,
 then the live part over it.
+
+Other pages of an organisation's figures keep them under the same versions (`versions_of`, `cached`): the
+management dashboard (`insights`) names the further models it reads with `shown_from` as a card does.
 """
 
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db.models import Model, Q
@@ -37,6 +40,9 @@ from samen import counters
 MAX_AGE = 300
 
 Context = dict[str, Any]
+T = TypeVar("T")
+# Among the organisations a change concerns (`shown_from`): every organisation.
+EVERYONE = OverviewVersion.EVERYONE
 Part = Callable[[Any], Context | None]
 
 
@@ -69,10 +75,11 @@ def register(
     _cards[name] = Card(name=name, template=template, shared=shared, personal=personal, live=live, order=order)
 
 
-def shown_from(model: type[Model], organisations: Callable[[Any], Iterable[int | None]]) -> None:
+def shown_from(model: type[Model], organisations: Callable[[Any], Iterable[int | str | None]]) -> None:
     """A card's shared part reads `model`: a save or delete of one changes the overview of the organisations
-    `organisations(instance)` gives (their primary keys; None: every organisation's)."""
-    _watch(model, lambda instance: [_org_key(pk) for pk in organisations(instance)])
+    `organisations(instance)` gives: their primary keys, EVERYONE for every organisation's; a None is no
+    organisation (a plan without a partner) and is passed over."""
+    _watch(model, lambda instance: [_org_key(pk) for pk in organisations(instance) if pk is not None])
 
 
 def shown_to(model: type[Model], people: Callable[[Any], Iterable[int]]) -> None:
@@ -101,8 +108,11 @@ def changed(instance: Model) -> None:
     counters.bump(OverviewVersion, {key for keys in _sources[type(instance)] for key in keys(instance)})
 
 
-def _org_key(pk: int | None) -> str:
-    return OverviewVersion.EVERYONE if pk is None else f"org:{pk}"
+def _org_key(pk: int | str) -> str:
+    if isinstance(pk, str):
+        assert pk == EVERYONE, pk
+        return EVERYONE
+    return f"org:{pk}"
 
 
 def _user_key(pk: int) -> str:
@@ -131,33 +141,45 @@ def of_alliance(alliance_id: int | None) -> list[int]:
     )
 
 
-def _cached(material: tuple[Any, ...], parts: dict[str, Part], argument: Any) -> dict[str, Context | None]:
-    """Each part's context for `argument`, from the cache under `material` (all it depends on) when there."""
-    key = "overview:" + hashlib.sha256(repr(material).encode()).hexdigest()
+def versions_of(organisation_id: int, user_id: int | None = None) -> tuple[int, ...]:
+    """The counters a cached figure of the organisation (and of the person) depends on: one query. Read them
+    before the data: a change committed after this bumps the version past what is cached under it."""
+    keys = [_org_key(organisation_id), EVERYONE] + ([] if user_id is None else [_user_key(user_id)])
+    return counters.numbers(OverviewVersion, keys)
+
+
+def cached(material: tuple[Any, ...], versions: tuple[int, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, from the cache while `material` (what it depends on besides data: an organisation, a year)
+    and the data `versions` (from `versions_of`) stay the same, in this language on this day; at most MAX_AGE
+    old. `compute` must not return None."""
+    situation = (translation.get_language(), timezone.localdate().isoformat())
+    key = "overview:" + hashlib.sha256(repr((material, situation, versions)).encode()).hexdigest()
     found = cache.get(key)
-    if isinstance(found, dict) and found.keys() == parts.keys():
-        return found
-    computed = {name: part(argument) for name, part in parts.items()}
+    if found is not None:
+        return cast(T, found)
+    computed = compute()
     cache.set(key, computed, MAX_AGE)
     return computed
 
 
+def _parts(parts: dict[str, Part], argument: Any) -> Callable[[], dict[str, Context | None]]:
+    return lambda: {name: part(argument) for name, part in parts.items()}
+
+
 def cards_for(membership: Membership) -> list[tuple[Card, Context]]:
     cards = sorted(_cards.values(), key=lambda c: (c.order, c.name))
-    # Read before the data: a change committed after this bumps the version past what is cached here.
-    organisation, everyone, person = counters.numbers(
-        OverviewVersion, [_org_key(membership.organisation_id), _org_key(None), _user_key(membership.user_id)]
+    organisation, everyone, person = versions_of(membership.organisation_id, membership.user_id)
+    shared_parts = {card.name: card.shared for card in cards if card.shared}
+    personal_parts = {card.name: card.personal for card in cards if card.personal}
+    shared = cached(
+        ("cards", membership.organisation_id, tuple(shared_parts)),
+        (organisation, everyone),
+        _parts(shared_parts, membership.organisation),
     )
-    situation = (membership.organisation_id, translation.get_language(), timezone.localdate().isoformat())
-    shared = _cached(
-        ("shared", *situation, organisation, everyone),
-        {card.name: card.shared for card in cards if card.shared},
-        membership.organisation,
-    )
-    personal = _cached(
-        ("personal", *situation, membership.user_id, organisation, everyone, person),
-        {card.name: card.personal for card in cards if card.personal},
-        membership,
+    personal = cached(
+        ("personal cards", membership.organisation_id, membership.user_id, tuple(personal_parts)),
+        (organisation, everyone, person),
+        _parts(personal_parts, membership),
     )
     shown = []
     for card in cards:

@@ -13,4 +13,4 @@ class RoadmapConfig(AppConfig):
         overview.register("roadmap", template="roadmap/_dashboard_card.html", shared=dashboard.card, order=30)
         overview.shown_from(Completion, lambda completion: [completion.organisation_id])
         for framework_content in (Roadmap, Phase, Step):  # loaded for everyone
-            overview.shown_from(framework_content, lambda _content: [None])
+            overview.shown_from(framework_content, lambda _content: [overview.EVERYONE])

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +19,9 @@ from cases.access import ACCOUNT_ROLES, can_handle_cases
 from cases.annual import Breakdown, current_year
 from health.charts import trend_chart
 from insights import figures
+from organisations import dashboard as overview
 from organisations.access import get_membership
-from organisations.models import Membership
+from organisations.models import Membership, Organisation
 from samen.charts import bar_chart, stacked_bar
 
 FIRST_YEAR = 2000
@@ -70,26 +72,20 @@ def _breakdown_bars(breakdown: Breakdown, title: str) -> SafeString | None:
     return _bars([(row.label, row.cell.number) for row in breakdown.rows if row.cell.number is not None], title)
 
 
-@login_required
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = _reader(request, slug)
-    organisation = membership.organisation
-    form, year = period(request)
-    context: dict[str, object] = {
-        "organisation": organisation,
-        "membership": membership,
-        "form": form,
-        "years": year_choices(),
-        "year": year,
-    }
-    if year is None:
-        return render(request, "insights/dashboard.html", context, status=400)
+def panels(organisation: Organisation, year: int) -> dict[str, SafeString]:
+    """The panels every reader of the dashboard sees (partners, actions, sessions, health checks), rendered.
 
+    Kept in the cache under the organisation's data version (docs/decisions/0023, 0024): each model read here
+    is named with `shown_from` (insights/apps.py and the apps of the overview's cards). Case figures are not
+    among them: they are read on every request, for case handlers only.
+    """
     partners = figures.partner_standing(organisation, year)
     actions = figures.action_progress(organisation, year)
     health = figures.health_trend(organisation, year)
     sessions = figures.sessions_held(organisation, year)
-    context.update(
+    context: dict[str, object] = dict(
+        organisation=organisation,
+        year=year,
         partners=partners,
         tier_chart=_bars([(s.label, s.count) for s in partners.by_tier], _("Partners by assessment tier")),
         expiry_chart=stacked_bar(
@@ -130,6 +126,32 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             [(_("Our people"), health.ours), (_("People of our partners"), health.partners)],
             title=_("Health-check score by quarter (0 all red, 100 all green)"),
         ),
+    )
+    return {
+        "standing": render_to_string("insights/_standing.html", context),
+        "activity": render_to_string("insights/_activity.html", context),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = _reader(request, slug)
+    organisation = membership.organisation
+    form, year = period(request)
+    context: dict[str, object] = {
+        "organisation": organisation,
+        "membership": membership,
+        "form": form,
+        "years": year_choices(),
+        "year": year,
+    }
+    if year is None:
+        return render(request, "insights/dashboard.html", context, status=400)
+
+    context["panels"] = overview.cached(
+        ("insights", organisation.pk, year),
+        overview.versions_of(organisation.pk),
+        lambda: panels(organisation, year),
     )
     if can_handle_cases(membership):
         cases = figures.case_figures(organisation, year)

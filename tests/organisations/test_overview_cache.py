@@ -13,6 +13,7 @@ from accounts.models import User
 from actions.models import ActionPlan
 from organisations.models import Alliance, AllianceMember, Invitation, Membership, OverviewVersion, Role
 from samen import counters
+from tests.insights.builders import final_assessment
 from tests.organisations.helpers import partner_org, partnership, url
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -99,6 +100,12 @@ def test_other_organisations_changes_leave_our_cards_cached(people):
     ours, everyone, theirs = counters.numbers(OverviewVersion, keys)
     partnership(people.other_org, partner_org("Gulu"))
     assert counters.numbers(OverviewVersion, keys) == (ours, everyone, theirs + 1)
+    # Without a partner or a requester, a plan or an assessment concerns its own organisation only.
+    ActionPlan.start(
+        organisation=people.other_org, partner=None, title="Own", source_kind="manual", source_code=None, by=None
+    )
+    final_assessment(people.other_org, None, timezone.localdate() + timedelta(days=400))
+    assert counters.numbers(OverviewVersion, keys) == (ours, everyone, theirs + 3)
 
 
 def test_each_language_has_its_own_country_names(people):
