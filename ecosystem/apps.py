@@ -7,7 +7,7 @@ class EcosystemConfig(AppConfig):
     name = "ecosystem"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
         from ecosystem import models
 
@@ -16,6 +16,16 @@ class EcosystemConfig(AppConfig):
         # (and then writes a new version itself).
         for model in (models.Relation, models.ImportedOrganisation, models.ActivitySector, models.ActivityCountry):
             post_save.connect(_changed, sender=model, dispatch_uid=f"ecosystem-version-{model.__name__}")
+        # What the map's overlay reads beyond the viewer's own data (ecosystem/overlay.py, read_viewer).
+        from assessments.models import Assessment
+        from ecosystem.overlay import cover_changed
+        from organisations.models import AllianceMember, Consent, Organisation
+        from speakup.models import Channel
+
+        for source in (Assessment, Consent, Channel, AllianceMember, Organisation):
+            label = source._meta.label
+            post_save.connect(cover_changed, sender=source, dispatch_uid=f"ecosystem-cover-save-{label}")
+            post_delete.connect(cover_changed, sender=source, dispatch_uid=f"ecosystem-cover-delete-{label}")
         # The countries each organisation works in (OrganisationCountry), for a relation or country saved alone.
         post_save.connect(_relation_saved, sender=models.Relation, dispatch_uid="ecosystem-countries-relation")
         post_save.connect(_country_saved, sender=models.ActivityCountry, dispatch_uid="ecosystem-countries-country")

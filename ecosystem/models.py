@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.identifiers import normalise_identifier
 from organisations.models import Organisation
+from samen.counters import Counter
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -484,3 +485,16 @@ class GraphVersion(models.Model):
     @classmethod
     def bump(cls) -> None:
         cls.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex, "changed_at": timezone.now()})
+
+
+class OverlayVersion(Counter):
+    """Counters of what the map's integrity overlay reads beyond the viewer's own data (docs/decisions/0025).
+
+    One row, COVER, bumped by every save or delete of a final assessment, a consent that shares one, a speak-up
+    channel, an alliance membership (a channel of an alliance covers its members) and an organisation (its
+    IATI identifier links it to the imported data): who is covered anywhere in the sector, and what the viewer's
+    partners have. The viewer's own partnerships, plans, actions and agreements are counted by its overview
+    version (organisations.OverviewVersion, ADR 0023).
+    """
+
+    COVER = "cover"

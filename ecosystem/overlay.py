@@ -14,10 +14,15 @@ anyone did.
 
 "Blind spots" are partners of the viewer's partners, found along the public IATI relations, that have
 neither a current assessment nor a speak-up channel (an organisation not on Samen has neither).
+
+A map reads all of this through `read_viewer`, which keeps it per process under the versions of what it
+reads (docs/decisions/0025): the network's, today's date, the sector's cover (`OverlayVersion`) and the
+viewer's overview version (its partnerships, plans, actions and agreements, ADR 0023); at most MAX_AGE old.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -28,12 +33,18 @@ from agreements.models import Agreement
 from assessments.models import Assessment
 from ecosystem.adjacency import network
 from ecosystem.graph import Subgraph, samen_links
-from ecosystem.models import ImportedOrganisation
+from ecosystem.models import ImportedOrganisation, OverlayVersion
+from ecosystem.summary import Recent
+from organisations import dashboard as overview
 from organisations.models import Alliance, Organisation, Partnership
+from samen import counters
 from speakup.models import Channel
 
 # Blind spots are looked for among at most this many partners of partners.
 BLIND_SPOT_CAP = 500
+# What a viewer's map reads is read again at least this often (seconds), whatever the versions say: for writes
+# that send no signal.
+MAX_AGE = 300
 
 
 @dataclass
@@ -255,6 +266,7 @@ def for_graph(
     found: tuple[set[int], dict[int, int]] | None = None,
     second: set[int] | None = None,
     covered: Callable[[], set[int]] | None = None,
+    integrity: dict[int, Integrity] | None = None,
 ) -> tuple[dict[int, Integrity], set[int], set[int]]:
     """The overlay by node, the viewer's own nodes and the blind-spot nodes, for the organisations on a map.
 
@@ -262,13 +274,15 @@ def for_graph(
     partners' nodes are looked up from the partnerships (or given: `found`, from `viewer_nodes`), not
     from the map's thousands of nodes. Blind spots are found along `graph.edges`, which must hold
     every edge of the partners on the map; `second`, when given, are the organisations related to
-    any of the partners on the map (a caller that keeps it saves going through the edges).
+    any of the partners on the map (a caller that keeps it saves going through the edges); `integrity`, when
+    given, the overlay of every partner by Samen pk (`ViewerOverlay.integrity`).
     """
     mine, partners = found or viewer_nodes(viewer)
     mine = mine & graph.nodes.keys()
     on_map = {pk: samen_pk for pk, samen_pk in partners.items() if pk in graph.nodes}
     # The partners on the map came from `viewer_nodes`'s read of the current partnerships (or the caller's).
-    by_samen = overlay(viewer, set(on_map.values()), partners=set(on_map.values()))
+    samen = set(on_map.values())
+    by_samen = overlay(viewer, samen, partners=samen) if integrity is None else integrity
     by_node = {pk: by_samen[samen_pk] for pk, samen_pk in on_map.items() if samen_pk in by_samen}
     if second is None:
         second = _related(graph, set(by_node))
@@ -288,3 +302,77 @@ def _related(graph: Subgraph, organisations: set[int]) -> set[int]:
         if edge.target in organisations:
             found.add(edge.source)
     return found
+
+
+# ---- read once per version (docs/decisions/0025) ---------------------------------------------------------------
+
+
+@dataclass
+class ViewerOverlay:
+    """Everything the map shows of one viewer's partners, as read at `key` (the versions of what it reads)."""
+
+    key: Hashable
+    read_at: float
+    own: set[int]  # the imported organisations that are the viewer
+    partners: dict[int, int]  # imported organisation → the current partner (Samen pk) it is
+    integrity: dict[int, Integrity]  # by Samen pk: every partner with an imported organisation
+    covered: set[int]  # imported organisations with an assessment or a channel on Samen: the sector's
+    _blind_spots: tuple[list[ImportedOrganisation], bool] | None = field(default=None, repr=False)
+
+    @property
+    def nodes(self) -> tuple[set[int], dict[int, int]]:
+        return self.own, self.partners
+
+    def blind_spots(self, viewer: Organisation) -> tuple[list[ImportedOrganisation], bool]:
+        if self._blind_spots is None:
+            self._blind_spots = blind_spots(viewer, found=self.nodes, covered=lambda: self.covered)
+        return self._blind_spots
+
+
+VIEWERS: Recent[ViewerOverlay] = Recent(128)
+COVERS: Recent[tuple[float, set[int]]] = Recent(4)
+
+
+def read_viewer(viewer: Organisation) -> ViewerOverlay:
+    """What the map shows of `viewer`'s partners, from this process's memory while nothing it reads has changed.
+
+    Three small queries when nothing has (the network's version, the cover counter, the viewer's overview
+    counters): the versions are read before the data, so what is kept is never older than its key.
+    """
+    (cover,) = counters.numbers(OverlayVersion, [OverlayVersion.COVER])
+    sector = (network().version, timezone.localdate().isoformat(), cover)
+    key = (viewer.pk, sector, overview.versions_of(viewer.pk))
+    now = time.monotonic()
+    found = VIEWERS.get(key)
+    if found is not None and now - found.read_at < MAX_AGE:
+        return found
+    covered = COVERS.get(sector)
+    if covered is None or now - covered[0] >= MAX_AGE:
+        covered = (now, covered_nodes())
+        COVERS.put(sector, covered)
+    own, partners = viewer_nodes(viewer)
+    samen = set(partners.values())
+    read = ViewerOverlay(
+        key=key,
+        read_at=now,
+        own=own,
+        partners=partners,
+        integrity=overlay(viewer, samen, partners=samen),
+        covered=covered[1],
+    )
+    VIEWERS.put(key, read)
+    return read
+
+
+def cover_changed(sender: type, instance: Any, **kwargs: Any) -> None:
+    """A save or delete that may change who is covered, or what a viewer sees of its partners (apps.py)."""
+    if kwargs.get("raw"):
+        return
+    from assessments.models import Assessment
+    from organisations.models import Consent
+
+    if sender is Assessment and instance.status != Assessment.Status.FINAL:
+        return  # only final assessments are shown
+    if sender is Consent and not instance.subject.startswith("assessment:"):
+        return
+    counters.bump(OverlayVersion, [OverlayVersion.COVER])

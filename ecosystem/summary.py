@@ -25,13 +25,15 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from ecosystem.graph import Edge, Node, Subgraph, place_items
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 DRAW_CAP = 500
+DRAWINGS_KEPT = 16
 SHOWN = 200
 EXPAND_CAP = 200
 ALL_TYPES = "all"
@@ -92,12 +94,25 @@ class Summary:
     edges: list[SummaryEdge] = field(default_factory=list)
     # What the views derive from a summary and keep with it (figures, names, edges as drawn): see views/map.py.
     extra: dict[str, object] = field(default_factory=dict)
+    # What is made of each drawing of it (for a viewer, query, language and overlay: the nodes and edges, the
+    # JSON, the files), the last DRAWINGS_KEPT drawings: a new overlay version makes a new drawing.
+    drawings: "Recent[dict[str, object]]" = field(default_factory=lambda: Recent(DRAWINGS_KEPT))
 
     def remember(self, key: str, make: Callable[[], T]) -> T:
         """`make()` the first time, the same value after (a summary is shared by the requests that ask for it)."""
         if key not in self.extra:
             self.extra[key] = make()
         return self.extra[key]  # type: ignore[return-value]
+
+    def of_drawing(self, drawing: str, name: str, make: Callable[[], T]) -> T:
+        """`make()` the first time for this drawing, the same value after, while the drawing is kept."""
+        kept = self.drawings.get(drawing)
+        if kept is None:
+            kept = {}
+            self.drawings.put(drawing, kept)
+        if name not in kept:
+            kept[name] = make()
+        return kept[name]  # type: ignore[return-value]
 
     @property
     def grouped(self) -> int:
@@ -228,25 +243,25 @@ def members_of(summary: Summary, key: tuple[int, str]) -> list[Node]:
     return []
 
 
-class Recent:
-    """The last `size` summaries asked for, by key (least recently used dropped first); shared by a process's
-    threads. A key holds the data version, so an import makes the old ones unreachable."""
+class Recent(Generic[V]):
+    """The last `size` values asked for, by key (least recently used dropped first); shared by a process's
+    threads. A key holds the data version, so a change makes the old ones unreachable."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[Hashable, Summary] = OrderedDict()
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> Summary | None:
+    def get(self, key: Hashable) -> V | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: Hashable, summary: Summary) -> None:
+    def put(self, key: Hashable, value: V) -> None:
         with self._lock:
-            self._items[key] = summary
+            self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)

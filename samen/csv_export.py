@@ -7,6 +7,7 @@ in a header.
 """
 
 import csv
+import io
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -40,13 +41,19 @@ def filename(*parts: str, extension: str = "csv") -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def csv_response(name: str, header: Iterable[object], rows: Iterable[Iterable[object]]) -> HttpResponse:
-    """A CSV attachment called `name`: a header row, then `rows`, every cell made safe."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or "attachment"
-    response.write(BOM)
-    writer = csv.writer(response)
+def csv_text(header: Iterable[object], rows: Iterable[Iterable[object]]) -> str:
+    """The CSV file itself: the byte-order mark, a header row, then `rows`, every cell made safe."""
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out)
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def csv_response(name: str, header: Iterable[object], rows: Iterable[Iterable[object]]) -> HttpResponse:
+    """A CSV attachment called `name`: a header row, then `rows`, every cell made safe."""
+    response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or "attachment"
     return response

@@ -97,11 +97,15 @@ def framework_for_module(django_db_setup, django_db_blocker) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
-    """Each test computes its own figures (the overview's cards, the sector figures): the tests' rolled-back
-    databases reuse primary keys and counters, so an entry cached by another test could match."""
-    cache.clear()
+    """Each test computes its own figures (the overview's cards, the sector figures, the map's overlay): the tests'
+    rolled-back databases reuse primary keys and counters, so an entry cached by another test could match."""
+    from ecosystem.overlay import COVERS, VIEWERS
+
+    for kept in (cache, COVERS, VIEWERS):
+        kept.clear()
     yield
-    cache.clear()
+    for kept in (cache, COVERS, VIEWERS):
+        kept.clear()
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

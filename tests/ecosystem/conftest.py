@@ -1,8 +1,15 @@
-"""Small IATI files written by the tests themselves, so that they run where ../shared is absent."""
+"""Small IATI files written by the tests themselves, so that they run where ../shared is absent; the overlay's world."""
 
 from pathlib import Path
 
 import pytest
+
+from assessments.models import Assessment
+from ecosystem.models import ImportedOrganisation
+from organisations.models import Organisation, Partnership
+from speakup.models import Channel
+from tests.assessments.helpers import make_final, small_library
+from tests.ecosystem.map_world import Graph
 
 HULP = '<reporting-org ref="NL-KVK-41160054" type="21"><narrative>Hulp Zonder Grenzen</narrative></reporting-org>'
 
@@ -56,3 +63,35 @@ def iati_file(tmp_path):
         return path
 
     return write
+
+
+# Hulp funds Kampala (a current partnership, both on Samen and in the IATI data). Kampala pays Gulu (in the
+# IATI data only) and works with Mbale (on Samen, with a speak-up channel). Ander Fonds funds Kampala too
+# and requested Kampala's assessment: its tier is Ander's and Kampala's, not Hulp's, until Kampala shares it.
+@pytest.fixture
+def world(people):
+    kampala = Organisation.objects.create(slug="kampala", name="Kampala Women", iati_identifier="XM-TEST-KAMPALA")
+    mbale = Organisation.objects.create(slug="mbale", name="Mbale Youth", iati_identifier="XM-TEST-MBALE")
+    people.org.iati_identifier = "XM-TEST-HULP"
+    people.org.save()
+    partnership = Partnership.objects.create(organisation=people.org, partner=kampala, kind=Partnership.Kind.FUNDING)
+    Partnership.objects.create(organisation=people.other_org, partner=kampala, kind=Partnership.Kind.FUNDING)
+    graph = Graph()
+    hulp_node, kampala_node, gulu_node, mbale_node, ander_node = graph.orgs("Hulp", "Kampala", "Gulu", "Mbale", "Ander")
+    ImportedOrganisation.objects.link_samen_organisations()
+    graph.fund(hulp_node, kampala_node)
+    graph.pay(kampala_node, gulu_node, 300)
+    graph.fund(kampala_node, mbale_node)
+    graph.fund(ander_node, kampala_node)
+    Channel.objects.create(organisation=mbale, slug="mbale-speakup")
+    assessment = make_final(
+        Assessment.objects.create(library=small_library(), organisation=kampala, requester=people.other_org)
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(final_rating="high")
+    return {
+        "kampala": kampala,
+        "mbale": mbale,
+        "partnership": partnership,
+        "assessment": assessment,
+        "nodes": {"hulp": hulp_node, "kampala": kampala_node, "gulu": gulu_node, "mbale": mbale_node},
+    }

@@ -8,7 +8,6 @@ and requested Kampala's assessment: its tier is Ander's and Kampala's, not Hulp'
 from datetime import timedelta
 from urllib.parse import urlencode
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,37 +18,7 @@ from ecosystem.models import ImportedOrganisation
 from ecosystem.overlay import blind_spots, overlay, viewer_nodes
 from organisations.models import Consent, Organisation, Partnership
 from speakup.models import Channel
-from tests.assessments.helpers import make_final, small_library
 from tests.ecosystem.map_world import Graph
-
-
-@pytest.fixture
-def world(people):
-    kampala = Organisation.objects.create(slug="kampala", name="Kampala Women", iati_identifier="XM-TEST-KAMPALA")
-    mbale = Organisation.objects.create(slug="mbale", name="Mbale Youth", iati_identifier="XM-TEST-MBALE")
-    people.org.iati_identifier = "XM-TEST-HULP"
-    people.org.save()
-    partnership = Partnership.objects.create(organisation=people.org, partner=kampala, kind=Partnership.Kind.FUNDING)
-    Partnership.objects.create(organisation=people.other_org, partner=kampala, kind=Partnership.Kind.FUNDING)
-    graph = Graph()
-    hulp_node, kampala_node, gulu_node, mbale_node, ander_node = graph.orgs("Hulp", "Kampala", "Gulu", "Mbale", "Ander")
-    ImportedOrganisation.objects.link_samen_organisations()
-    graph.fund(hulp_node, kampala_node)
-    graph.pay(kampala_node, gulu_node, 300)
-    graph.fund(kampala_node, mbale_node)
-    graph.fund(ander_node, kampala_node)
-    Channel.objects.create(organisation=mbale, slug="mbale-speakup")
-    assessment = make_final(
-        Assessment.objects.create(library=small_library(), organisation=kampala, requester=people.other_org)
-    )
-    Assessment.objects.filter(pk=assessment.pk).update(final_rating="high")
-    return {
-        "kampala": kampala,
-        "mbale": mbale,
-        "partnership": partnership,
-        "assessment": assessment,
-        "nodes": {"hulp": hulp_node, "kampala": kampala_node, "gulu": gulu_node, "mbale": mbale_node},
-    }
 
 
 def data(people, persona="member", **query):
@@ -72,7 +41,7 @@ def test_a_partners_assessment_shows_but_not_a_tier_it_did_not_share(people, wor
 
 def test_the_tier_shows_once_the_partner_shares_it(people, world):
     kampala_admin = people.admin  # who gave it does not matter to the overlay
-    Consent.give(
+    consent = Consent.give(
         organisation=world["kampala"],
         subject=consent_subject(world["assessment"].code),
         by=kampala_admin,
@@ -80,7 +49,7 @@ def test_the_tier_shows_once_the_partner_shares_it(people, world):
         to_organisation=people.org,
     )
     assert node(data(people), "Kampala")["integrity"]["tier"] == "high"
-    Consent.objects.update(revoked_at=timezone.now())
+    consent.revoke(by=kampala_admin)
     assert node(data(people), "Kampala")["integrity"]["tier"] == ""
 
 
@@ -116,7 +85,8 @@ def test_an_agreement_in_place(people, world):
     )
     assert node(data(people), "Kampala")["integrity"]["agreement"] is True
     # Past its review date, the agreement no longer counts as in place.
-    Agreement.objects.filter(pk=agreement.pk).update(review_on=timezone.localdate() - timedelta(days=1))
+    agreement.review_on = timezone.localdate() - timedelta(days=1)
+    agreement.save(update_fields=["review_on"])
     assert node(data(people), "Kampala")["integrity"]["agreement"] is False
 
 
@@ -136,9 +106,8 @@ def test_organisations_that_are_not_partners_get_no_overlay(people, world):
     response = data(people)
     for label in ("Hulp", "Mbale", "Gulu", "Ander"):
         assert "integrity" not in node(response, label)
-    Partnership.objects.filter(partner=world["kampala"], organisation=people.org).update(
-        status=Partnership.Status.ENDED
-    )
+    world["partnership"].status = Partnership.Status.ENDED
+    world["partnership"].save(update_fields=["status"])
     assert "integrity" not in node(data(people), "Kampala")
 
 
