@@ -1,7 +1,8 @@
 """The map reads what it shows of the viewer's partners once per data version (ecosystem/overlay.py `read_viewer`,
 ADR 0025), and keeps what it makes of a drawing (the JSON, the files, compressed; the tables as first opened).
 
-The world is test_overlay.py's: Hulp funds Kampala; Kampala works with Gulu (IATI only) and Mbale (a channel).
+The world is tests/ecosystem/conftest.py's: Hulp funds Kampala; Kampala works with Gulu (IATI only) and
+Mbale (a channel).
 """
 
 import gzip
