@@ -171,8 +171,12 @@ def swap(original: Any, org: Any, user: Any) -> Any:
     from samen.scale.common import SLUG_PREFIX
 
     if isinstance(original, Partnership) and original.organisation_id == org.pk:
+        # A partner the funder registered itself, as most of a large funder's partners are (the page then offers to
+        # invite it: the same page at every scale), with the most assessments.
         return (
-            Partnership.objects.filter(organisation=org, partner__slug__startswith=SLUG_PREFIX)
+            Partnership.objects.filter(
+                organisation=org, partner__slug__startswith=SLUG_PREFIX, partner__registered_by=org
+            )
             .annotate(n=Count("assessments"))
             .order_by("-n", "code")
             .first()

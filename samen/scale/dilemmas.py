@@ -4,6 +4,7 @@ Search: `search_text` is filled as the dilemmas app fills it; the SQLite full-te
 not rebuilt here (the dilemmas app's own command does that).
 """
 
+from collections import Counter
 from datetime import timedelta
 
 from dilemmas.models import SUBJECT_KIND, Context, Dilemma, Languages, Option, Status
@@ -18,19 +19,30 @@ SITUATIONS = [
     "A staff member is asked to hire the relative of a government counterpart as a driver.",
 ]
 OPTIONS = ["Talk to the partner first and agree on a way forward.", "Report it to the integrity officer.", "Wait."]
-STATUSES = [Status.PUBLISHED] * 7 + [Status.DRAFT] * 2 + [Status.SUBMITTED]
+STATUSES = (
+    [Status.PUBLISHED] * 3
+    + [Status.SUBMITTED]
+    + [Status.PUBLISHED] * 2
+    + [Status.DRAFT]
+    + [Status.PUBLISHED] * 2
+    + [Status.DRAFT]
+)
 
 
 def dilemmas(ctx: ScaleContext) -> None:
     rng, now = ctx.rng, ctx.now
     contexts = list(Context)
+    # Each organisation's dilemmas go through STATUSES in turn: every organisation with ten or more has the same
+    # mix (at the small profile too, so its pages show the same lists as at sector scale).
+    written: Counter[int] = Counter()
 
     def make(i: int) -> Dilemma:
         org = ctx.member()
         code = ctx.uuid()
         situation = rng.choice(SITUATIONS)
         title = f"Dilemma {i:05d}: {situation.split(',')[0][:80]}"
-        status = rng.choice(STATUSES)
+        status = STATUSES[written[org.pk] % len(STATUSES)]
+        written[org.pk] += 1
         created = now - timedelta(days=rng.randrange(1, 1200))
         published = created + timedelta(days=rng.randrange(1, 30)) if status == Status.PUBLISHED else None
         return Dilemma(
