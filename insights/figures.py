@@ -321,5 +321,6 @@ def session_organisations(session: Session) -> list[int]:
 
 
 def participant_organisations(participant: SessionParticipant) -> list[int]:
-    """A person joining (or removed from) a session changes the count of its organisation's sessions."""
-    return [participant.session.organisation_id]
+    """A person joining (or removed from) a session changes the count of its organisation's sessions. Read by key:
+    nothing when the session is gone already (its own delete bumps the organisation)."""
+    return list(Session.objects.filter(pk=participant.session_id).values_list("organisation_id", flat=True))
