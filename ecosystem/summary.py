@@ -33,7 +33,7 @@ T = TypeVar("T")
 V = TypeVar("V")
 
 DRAW_CAP = 500
-DRAWINGS_KEPT = 16
+DRAWINGS_KEPT = 8
 SHOWN = 200
 EXPAND_CAP = 200
 ALL_TYPES = "all"
