@@ -53,6 +53,11 @@ def consent_subject(code: uuid.UUID | str) -> str:
     return f"assessment:{code}"
 
 
+def shares_an_assessment(subject: str) -> bool:
+    """Whether a consent's subject names an assessment (`consent_subject`)."""
+    return subject.startswith(consent_subject(""))
+
+
 def add_years(day: date, years: int) -> date:
     """The same day `years` later; 29 February becomes 28 February in a year without it."""
     year = day.year + years

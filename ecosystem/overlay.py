@@ -30,8 +30,8 @@ from django.utils import timezone
 
 from actions.models import Action, ActionPlan
 from agreements.models import Agreement
-from assessments.models import Assessment
-from ecosystem.adjacency import network
+from assessments.models import Assessment, shares_an_assessment
+from ecosystem.adjacency import Network, network
 from ecosystem.graph import Subgraph, samen_links
 from ecosystem.models import ImportedOrganisation, OverlayVersion
 from ecosystem.summary import Recent
@@ -333,14 +333,15 @@ VIEWERS: Recent[ViewerOverlay] = Recent(128)
 COVERS: Recent[tuple[float, set[int]]] = Recent(4)
 
 
-def read_viewer(viewer: Organisation) -> ViewerOverlay:
+def read_viewer(viewer: Organisation, net: Network | None = None) -> ViewerOverlay:
     """What the map shows of `viewer`'s partners, from this process's memory while nothing it reads has changed.
 
-    Three small queries when nothing has (the network's version, the cover counter, the viewer's overview
-    counters): the versions are read before the data, so what is kept is never older than its key.
+    Three small queries when nothing has (the network's version, unless the caller has read `net` in this request;
+    the cover counter; the viewer's overview counters): the versions are read before the data, so what is kept is
+    never older than its key.
     """
     (cover,) = counters.numbers(OverlayVersion, [OverlayVersion.COVER])
-    sector = (network().version, timezone.localdate().isoformat(), cover)
+    sector = ((net or network()).version, timezone.localdate().isoformat(), cover)
     key = (viewer.pk, sector, overview.versions_of(viewer.pk))
     now = time.monotonic()
     found = VIEWERS.get(key)
@@ -368,11 +369,10 @@ def cover_changed(sender: type, instance: Any, **kwargs: Any) -> None:
     """A save or delete that may change who is covered, or what a viewer sees of its partners (apps.py)."""
     if kwargs.get("raw"):
         return
-    from assessments.models import Assessment
     from organisations.models import Consent
 
     if sender is Assessment and instance.status != Assessment.Status.FINAL:
         return  # only final assessments are shown
-    if sender is Consent and not instance.subject.startswith("assessment:"):
+    if sender is Consent and not shares_an_assessment(instance.subject):
         return
     counters.bump(OverlayVersion, [OverlayVersion.COVER])

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actions.models import Action, ActionPlan
-from assessments.models import Assessment
+from assessments.models import Assessment, shares_an_assessment
 from assessments.models import Rating as Tier
 from cases import annual, stats
 from dialogue.models import Participant as SessionParticipant
@@ -303,7 +303,7 @@ def _recipients(consent: Consent) -> list[int | str | None]:
 
 def consent_readers(consent: Consent) -> list[int | str | None]:
     """A consent that shares an assessment changes what its recipients see of their partner's standing."""
-    if not consent.subject.startswith("assessment:"):
+    if not shares_an_assessment(consent.subject):
         return []
     return [consent.organisation_id, *_recipients(consent)]
 
@@ -312,7 +312,7 @@ def assessment_readers(assessment: Assessment) -> list[int | str | None]:
     """A final assessment counts, beyond its own two sides, for those its organisation shares it with."""
     if assessment.status != Assessment.Status.FINAL:
         return []
-    shares = Consent.objects.filter(organisation_id=assessment.organisation_id, subject=f"assessment:{assessment.code}")
+    shares = Consent.objects.filter(organisation_id=assessment.organisation_id, subject=assessment.subject)
     return [pk for consent in shares for pk in _recipients(consent)]
 
 

@@ -22,11 +22,9 @@ Every page and the PDF select from one cached set, so all views of the same mome
 works exactly as before (the cache stores its result; it never recomputes a part).
 """
 
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
@@ -54,24 +52,19 @@ def cached_figures(network: Organisation, year: int) -> sector.SectorFigures:
     sizes = sector.participants(network)
     # Read before the data: a change committed after this bumps the version past what is cached here.
     data_version = version(sizes)
-    material = repr(
-        (
-            network.pk,
-            year,
-            translation.get_language(),
-            sorted(sizes.items()),
-            (minimum.organisations, minimum.units),
-            timezone.localdate().isoformat(),
-            data_version,
-        )
+    material = (
+        network.pk,
+        year,
+        translation.get_language(),
+        sorted(sizes.items()),
+        (minimum.organisations, minimum.units),
+        timezone.localdate().isoformat(),
+        data_version,
     )
-    key = "insights:sector:" + hashlib.sha256(material.encode()).hexdigest()
-    found: Any = cache.get(key)
-    if isinstance(found, sector.SectorFigures):
-        found.network = network
-        return found
-    figures = sector.figures(network, year, minimum=minimum, sizes=sizes)
-    cache.set(key, figures, MAX_AGE)
+    figures = counters.cached(
+        "insights:sector", material, MAX_AGE, lambda: sector.figures(network, year, minimum=minimum, sizes=sizes)
+    )
+    figures.network = network
     return figures
 
 

@@ -22,13 +22,11 @@ Other pages of an organisation's figures keep them under the same versions (`ver
 management dashboard (`insights`) names the further models it reads with `shown_from` as a card does.
 """
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from django.core.cache import cache
 from django.db.models import Model, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
@@ -153,13 +151,7 @@ def cached(material: tuple[Any, ...], versions: tuple[int, ...], compute: Callab
     and the data `versions` (from `versions_of`) stay the same, in this language on this day; at most MAX_AGE
     old. `compute` must not return None."""
     situation = (translation.get_language(), timezone.localdate().isoformat())
-    key = "overview:" + hashlib.sha256(repr((material, situation, versions)).encode()).hexdigest()
-    found = cache.get(key)
-    if found is not None:
-        return cast(T, found)
-    computed = compute()
-    cache.set(key, computed, MAX_AGE)
-    return computed
+    return counters.cached("overview", (material, situation, versions), MAX_AGE, compute)
 
 
 def _parts(parts: dict[str, Part], argument: Any) -> Callable[[], dict[str, Context | None]]:

@@ -6,10 +6,15 @@ computation is never older than the data read after it. A key's row is made on i
 without a row counts as 0.
 """
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
 
+from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Sum
+
+T = TypeVar("T")
 
 
 class Counter(models.Model):
@@ -46,3 +51,15 @@ def numbers(model: type[Counter], keys: list[str]) -> tuple[int, ...]:
     """Each key's counter, in the order of `keys` (0 for a key never bumped): one query."""
     found = dict(model._default_manager.filter(key__in=keys).values_list("key", "number"))
     return tuple(found.get(key, 0) for key in keys)
+
+
+def cached(namespace: str, material: Any, max_age: int, compute: Callable[[], T]) -> T:
+    """`compute()`, from Django's cache under a key made of `material` — everything the result depends on, the
+    versions read (before the data) included — and at most `max_age` seconds old. `compute` must not return None."""
+    key = f"{namespace}:" + hashlib.sha256(repr(material).encode()).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return cast(T, found)
+    computed = compute()
+    cache.set(key, computed, max_age)
+    return computed

@@ -379,7 +379,7 @@ def prepare(request: HttpRequest, slug: str) -> MapView:
 def _fill(view: MapView, seeds: list[int], filters: Filters) -> None:
     data = view.form.cleaned_data
     net = network()
-    viewer = view.overlay = read_viewer(view.organisation)
+    viewer = view.overlay = read_viewer(view.organisation, net)
     own, partners = viewer.nodes
     expand: set[tuple[int, str]] = set()
     if data["expand"]:
