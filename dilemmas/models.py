@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
@@ -710,10 +711,10 @@ class SearchEntry(models.Model):
 
     Exists only on SQLite and is never written through Django: triggers keep it in step with the
     dilemma table. `document` is FTS5's hidden column named after the table (the left side of MATCH),
-    `rank` its hidden bm25 rank. PostgreSQL searches the dilemma table itself (dilemmas/search.py).
+    `rank` its hidden bm25 rank. PostgreSQL has `SearchDocument` instead.
     """
 
-    SQLITE_ONLY = True  # samen/routers.py
+    ONLY_ON = "sqlite"  # samen/routers.py
 
     dilemma = models.OneToOneField(
         Dilemma, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING, related_name="+"
@@ -727,6 +728,28 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"search entry {self.pk}"
+
+
+class SearchDocument(models.Model):
+    """A dilemma's search document on PostgreSQL (migration 0007): its weighted words and its visibility tokens.
+
+    Exists only on PostgreSQL and is never written through Django: a trigger on the dilemma table writes
+    the row on every insert and every change of what it is made of, and removes it with the dilemma.
+    `document` holds the titles weighted A and the other texts B; `audience` the visibility tokens
+    (`audience_tokens`), GIN-indexed. The document is kept in the row itself (STORAGE MAIN), not in TOAST:
+    ranking reads every document the reader may see that matches (ADR 0026).
+    """
+
+    ONLY_ON = "postgresql"  # samen/routers.py
+
+    dilemma = models.OneToOneField(
+        Dilemma, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    document = SearchVectorField()
+    audience = SearchVectorField()
+
+    def __str__(self) -> str:
+        return f"search document {self.pk}"
 
 
 def consent_changed(sender: type[Consent], instance: Consent, **kwargs: Any) -> None:

@@ -10,13 +10,16 @@ English interface and the reverse). Titles weigh four times as much as the rest.
 The index is the library's own (migrations 0002 and 0004):
 - SQLite: the FTS5 table `dilemmas_dilemma_fts`, read through `SearchEntry`, ranked by bm25 with the
   titles counting four times. Diacritics are ignored ("financiele" finds "financiële").
-- PostgreSQL: the stored, GIN-indexed column `search_document`: the titles weighted A, the other texts B.
+- PostgreSQL: the table `dilemmas_searchdocument` (`SearchDocument`, migration 0007; a trigger keeps it):
+  each dilemma's document, the titles weighted A, the other texts B, ranked by ts_rank.
 - Any other database: every word as a case-insensitive "contains", newest first, no ranking.
 
 Given the reader (`viewer`), the index also intersects the words with the reader's visibility tokens
 (`audience_tokens`: the framework, the sector, the reader and its alliances) before it ranks — the FTS5
-column `visibility`, PostgreSQL's `search_audience` — so a common word ranks the few thousand dilemmas
-the reader may see rather than every match in the sector. `visible_to` stays the authority on top.
+column `visibility`, PostgreSQL's GIN-indexed `SearchDocument.audience` — so a common word ranks the few
+thousand dilemmas the reader may see rather than every match in the sector. On PostgreSQL the tokens lead:
+the documents of what the reader may see are checked against the words, with no index on the words (ADR
+0026). `visible_to` stays the authority on top.
 
 The filters (visibility, tags, context, language) are the queryset's own, so they apply before
 ranking and pagination on every backend.
@@ -24,7 +27,7 @@ ranking and pagination on every backend.
 
 from typing import Any
 
-from dilemmas.models import Dilemma, DilemmaQuerySet, SearchEntry, audience_tokens
+from dilemmas.models import Dilemma, DilemmaQuerySet, SearchDocument, SearchEntry, audience_tokens
 from framework import fulltext
 from framework.fulltext import IdsFirst, RankedMatches, terms, weighted_vector
 from organisations.models import Organisation
@@ -33,7 +36,7 @@ __all__ = ["IdsFirst", "RankedMatches", "postgres_vector", "search", "terms", "t
 
 
 def postgres_vector() -> Any:
-    """The document PostgreSQL searches; migration 0002 indexes exactly this expression."""
+    """The document PostgreSQL searches, as migration 0007's trigger writes it (for a search without the table)."""
     return weighted_vector(("A", ["title_nl", "title_en"]), ("B", ["search_text"]))
 
 
@@ -43,8 +46,7 @@ INDEX = fulltext.Index(
     fields=("title_nl", "title_en", "search_text"),
     text_columns=("title_nl", "title_en", "search_text"),
     audience_column="visibility",
-    document="search_document",
-    audience_document="search_audience",
+    documents=SearchDocument,
 )
 
 
@@ -57,20 +59,19 @@ def search(
     """The dilemmas of `queryset` that match every word of `query`, best first.
 
     Without words, all of `queryset`, in its order. What comes back counts (`count()`), slices and
-    iterates, so it goes straight into a Paginator: an `IdsFirst` (on SQLite `RankedMatches`), which reads the
-    ids once, in order, for both the count and the page. Apply
+    iterates, so it goes straight into a Paginator: an `IdsFirst` (with words a `RankedMatches`), which reads
+    the ids once, in order, for both the count and the page. Apply
     select_related and prefetch_related before searching; they carry over. With `viewer` (whose
     `visible_to` the queryset must be within), the index ranks only what the viewer may see. `among`: the
-    viewer's `visible_ids` when the queryset is exactly `visible_to(viewer)` (no other filter), which SQLite
-    then checks the matches against directly (framework.fulltext.search).
+    viewer's `visible_ids` when the queryset is exactly `visible_to(viewer)` (no other filter), which the
+    matches are then checked against directly (framework.fulltext.search).
     """
     if not terms(query):
         # The library without search words: its ids in order once, for the count and the page (see IdsFirst).
         return IdsFirst(queryset)
     audience = audience_tokens(viewer) if viewer is not None else ()
     found = fulltext.search(queryset, query, INDEX, audience, among)
-    # On PostgreSQL too the ranked ids once, for the count and the page: counting ran the match and the
-    # visibility rule a second time.
+    # Another database's queryset: its ids once too, for the count and the page.
     return found if isinstance(found, IdsFirst) else IdsFirst(found)
 
 

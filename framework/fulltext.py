@@ -17,7 +17,9 @@ not: each app keeps its own index through its own migrations and describes it wi
   ("financiele" finds "financiële") when the table is made with `remove_diacritics`.
 - PostgreSQL: the weighted tsvector `Index.vector()` builds, with the 'simple' configuration (no
   stemming: the texts are in two languages and a Dutch stemmer would mangle the English), a prefix
-  tsquery, ranked by ts_rank, served by a GIN index on exactly that expression. Diacritics count here.
+  tsquery, ranked by ts_rank, served by a GIN index on that expression stored in a column. An index with
+  visibility tokens keeps its documents in a table of their own instead (`Index.documents`): the reader's
+  tokens, GIN-indexed, lead, and their documents are checked against the words. Diacritics count here.
 - Any other database: every word as a case-insensitive "contains" over `Index.fields`, no ranking.
 
 Filters are the queryset's own, so they apply before ranking and pagination on every backend.
@@ -113,9 +115,10 @@ class Index:
     """How one model is searched: its FTS5 table (SQLite), its weighted document (PostgreSQL), its text columns.
 
     An index may also hold visibility tokens (see `search(audience=…)`): on SQLite in the FTS5 column
-    `audience_column` (the words are then looked for in `text_columns` only), on PostgreSQL in the stored
-    tsvector column `audience_document`. And on PostgreSQL the weighted document may be stored in a column
-    (`document`) rather than computed from `vector()` for every row ranked.
+    `audience_column` (the words are then looked for in `text_columns` only). On PostgreSQL the weighted
+    document may be stored in a column of the searched table (`document`) rather than computed from
+    `vector()` for every row ranked, or kept in a table of its own (`documents`: a model whose primary key
+    is the searched row, with tsvector fields `document` and `audience`, the tokens).
     """
 
     entries: type[models.Model]
@@ -124,7 +127,7 @@ class Index:
     text_columns: tuple[str, ...] = ()
     audience_column: str = ""
     document: str = ""
-    audience_document: str = ""
+    documents: type[models.Model] | None = None
 
 
 FETCH_CHUNK = 500  # rows fetched by key per query: well within any database's limit on parameters
@@ -189,24 +192,32 @@ class IdsFirst(Generic[M]):
 
 
 class RankedMatches(IdsFirst[M]):
-    """SQLite's matches, best first (see IdsFirst): the ids of every match are read by one ranked query.
+    """A table of search entries' matches, best first (see IdsFirst): the ids of every match are read by one
+    ranked query.
 
-    The FTS5 table leads the query and the filtered queryset is only a condition on it. Joined the other
-    way round, SQLite's planner walks the searched table and runs the full-text match once per row: on
-    50,000 dilemmas that is seconds instead of milliseconds. The paginator's count and its page cost one
-    match and one ranking, not two.
+    The entries lead the query (SQLite's FTS5 table, PostgreSQL's table of documents) and the filtered
+    queryset is only a condition on them. Joined the other way round, SQLite's planner walks the searched
+    table and runs the full-text match once per row: on 50,000 dilemmas that is seconds instead of
+    milliseconds. The paginator's count and its page cost one match and one ranking, not two. `entries`
+    has a `rank` to order by, best first with `best_first` ("rank": FTS5's bm25 is lower for better).
     """
 
-    def __init__(self, queryset: QuerySet[M], entries: QuerySet[Any], among: Any = None) -> None:
+    def __init__(
+        self, queryset: QuerySet[M], entries: QuerySet[Any], among: Any = None, best_first: str = "rank"
+    ) -> None:
         super().__init__(queryset)
         self.key = entries.model._meta.pk.attname
-        # `key + 0` is an expression, not the rowid column: SQLite cannot use it to look rows up one by one,
-        # so it scans the matches and checks each against the queryset's ids, computed once.
+        self.best_first = best_first
         ids = queryset.values("pk") if among is None else among
-        self.entries = entries.alias(candidate=F(self.key) + 0).filter(candidate__in=ids)
+        if connections[entries.db].vendor == "sqlite":
+            # `key + 0` is an expression, not the rowid column: SQLite cannot use it to look rows up one by
+            # one, so it scans the matches and checks each against the queryset's ids, computed once.
+            self.entries = entries.alias(candidate=F(self.key) + 0).filter(candidate__in=ids)
+        else:
+            self.entries = entries.filter(pk__in=ids)
 
     def read_ids(self, limit: int | None = None) -> list[Any]:
-        return list(self.entries.order_by("rank", self.key).values_list(self.key, flat=True)[:limit])
+        return list(self.entries.order_by(self.best_first, self.key).values_list(self.key, flat=True)[:limit])
 
 
 def search(
@@ -219,7 +230,7 @@ def search(
     """The rows of `queryset` that match every word of `query`, best first.
 
     Without words, `queryset` itself. What comes back counts (`count()`), slices and iterates, so it
-    goes straight into a Paginator: a queryset on PostgreSQL, `RankedMatches` on SQLite. Apply
+    goes straight into a Paginator: `RankedMatches` on SQLite and from a table of documents, else a queryset. Apply
     select_related and prefetch_related before searching; they carry over.
 
     With `audience` (an index with visibility tokens), only rows holding one of these tokens are matched
@@ -227,25 +238,27 @@ def search(
     decides what is found; the tokens must be a superset of what it allows, or rows it allows are missed.
 
     `among`, when given, is a subquery (a queryset of ids, a RawSQL) of exactly the ids `queryset` holds (its
-    only condition, `pk IN among`): SQLite then checks the matches against it directly rather than through the
-    queryset's table, which costs a lookup per id (2 ms for the 3,500 dilemmas a reader may see).
+    only condition, `pk IN among`): the matches are then checked against it directly rather than through the
+    queryset's table, which costs a lookup per id (2 ms for the 3,500 dilemmas a reader may see on SQLite).
     """
     words = terms(query)
     if not words:
         return queryset
     vendor = connections[queryset.db].vendor
-    tokens = audience if index.audience_column or index.audience_document else ()
+    tokens = audience if index.audience_column or index.documents is not None else ()
     if vendor == "sqlite":
         match = fts5_match(words, index.text_columns, tokens, index.audience_column)
         return RankedMatches(queryset, index.entries._default_manager.filter(document__match=match), among)
     if vendor == "postgresql":
         wanted = tsquery(words)
+        if index.documents is not None:
+            documents = index.documents._default_manager.db_manager(queryset.db).filter(document=wanted)
+            if tokens:
+                documents = documents.filter(audience=any_of(tokens))
+            ranked = documents.annotate(rank=SearchRank(F("document"), wanted))
+            return RankedMatches(queryset, ranked, among, best_first="-rank")
         document = StoredColumn(index.document) if index.document else index.vector()
         found = queryset.alias(search_vector=document).filter(search_vector=wanted)
-        if tokens:
-            found = found.alias(search_audience=StoredColumn(index.audience_document)).filter(
-                search_audience=any_of(tokens)
-            )
         return found.annotate(rank=SearchRank(F("search_vector"), wanted)).order_by("-rank", "pk")
     found = Q()
     for word in words:

@@ -175,7 +175,7 @@ class OrganisationPage(models.Model):
 
 
 class GuidePageEntry(models.Model):
-    SQLITE_ONLY = True  # samen/routers.py: the table exists on SQLite only
+    ONLY_ON = "sqlite"  # samen/routers.py: the table exists on SQLite only
 
     page = models.OneToOneField(
         GuidePage, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING, related_name="+"
@@ -192,7 +192,7 @@ class GuidePageEntry(models.Model):
 
 
 class OrganisationPageEntry(models.Model):
-    SQLITE_ONLY = True  # samen/routers.py: the table exists on SQLite only
+    ONLY_ON = "sqlite"  # samen/routers.py: the table exists on SQLite only
 
     page = models.OneToOneField(
         OrganisationPage, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING, related_name="+"

@@ -143,8 +143,8 @@ DATABASES = {
         conn_health_checks=envbool("CONN_HEALTH_CHECKS", True),
     )
 }
-# SQLite-only tables (FTS5 search indexes) are invisible to other databases: see samen/routers.py.
-DATABASE_ROUTERS = ["samen.routers.SQLiteOnlyTables"]
+# Tables of one database vendor only (search indexes) are invisible to the other: see samen/routers.py.
+DATABASE_ROUTERS = ["samen.routers.OneVendorTables"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; foreign keys are on by default in Django.
     DATABASES["default"]["OPTIONS"] = {

@@ -1,8 +1,10 @@
 """Full-text search of the library, on whichever database runs the suite (CI runs it on SQLite and PostgreSQL).
 
 The behaviour tests hold for both backends; the last tests check each backend's own machinery: the SQLite
-FTS5 triggers, and that PostgreSQL answers from the GIN index.
+FTS5 triggers, PostgreSQL's table of documents and the trigger that keeps it.
 """
+
+import re
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -12,8 +14,8 @@ from django.urls import reverse
 from accounts.models import User
 from dilemmas.forms import LibraryFilterForm
 from dilemmas.links import for_topic
-from dilemmas.models import Context, Dilemma, Status
-from dilemmas.search import IdsFirst, RankedMatches, search, terms
+from dilemmas.models import Context, Dilemma, SearchDocument, Status
+from dilemmas.search import RankedMatches, postgres_vector, search, terms
 from organisations.models import Consent, Organisation
 from tests.dilemmas.conftest import make_dilemma
 
@@ -281,32 +283,48 @@ def test_a_subject_is_unique_and_never_empty(people):
             Dilemma.objects.filter(pk=make_dilemma(people.org, people.member).pk).update(subject=subject)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN indexes exist on PostgreSQL only")
-def test_postgres_answers_from_the_gin_indexes(people):
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the table of search documents exists on PostgreSQL only")
+def test_postgres_starts_from_the_readers_tokens(people):
+    """The reader's tokens, GIN-indexed, lead; their documents are read from the table, never computed again."""
     for n in range(30):
         make_dilemma(people.org, people.member, title_en=f"Rice {n}")
     make_dilemma(people.org, people.member, title_en="Zanzibar cloves")
-    matches = search(Dilemma.objects.all(), "zanzibar")
-    assert isinstance(matches, IdsFirst) and found(matches) == ["Zanzibar cloves"]
-    queryset = matches.queryset  # what the ids are read from, once for the count and the page
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "dilemma_search_document" in plan, plan
-    # With the reader's visibility tokens, their own GIN index can answer first (on this small table the
-    # planner starts from it and filters the few rows on the document).
+    assert found(search(Dilemma.objects.all(), "zanzibar")) == ["Zanzibar cloves"]  # without a reader too
     matches = search(Dilemma.objects.all(), "zanzibar", people.org)
-    assert isinstance(matches, IdsFirst) and found(matches) == ["Zanzibar cloves"]
-    queryset = matches.queryset
+    assert isinstance(matches, RankedMatches) and found(matches) == ["Zanzibar cloves"]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = queryset.query.sql_with_params()
+        sql, params = matches.entries.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "dilemma_search_audience" in plan, plan
-    assert "to_tsvector" not in plan, plan  # the stored document is read, not computed again
+    assert "dilemma_search_audience_tokens" in plan, plan
+    assert "to_tsvector" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the table of search documents exists on PostgreSQL only")
+def test_the_postgres_documents_follow_every_change(people):
+    """Migration 0007's trigger: every insert, change and delete, through Django or not, and what it writes is
+    exactly the search's own document (`postgres_vector`) and the visibility tokens of 0004."""
+
+    def document(dilemma: Dilemma) -> tuple[str, set[str]]:
+        """The row's document, and its tokens without their positions."""
+        words, tokens = SearchDocument.objects.filter(pk=dilemma.pk).values_list("document", "audience").get()
+        return str(words), set(re.findall(r"'(\w+)'", str(tokens)))
+
+    dilemma = make_dilemma(people.org, people.member, title_en="Zanzibar cloves")
+    expected = Dilemma.objects.filter(pk=dilemma.pk).annotate(v=postgres_vector()).values_list("v", flat=True)
+    words, tokens = document(dilemma)
+    assert words == str(expected.get()) and "'zanzibar':1A" in words
+    assert tokens == {f"vo{people.org.pk}"}
+    Dilemma.objects.filter(pk=dilemma.pk).update(title_en="Pemba cloves")  # no save(), no signal
+    assert "'pemba':1A" in document(dilemma)[0] and "zanzibar" not in document(dilemma)[0]
+    Dilemma.objects.filter(pk=dilemma.pk).update(audience=f"vo{people.other_org.pk}")
+    assert document(dilemma)[1] == {f"vo{people.org.pk}", f"vo{people.other_org.pk}"}
+    Dilemma.objects.filter(pk=dilemma.pk).update(status=Status.DRAFT, published_at=None)
+    assert document(dilemma)[1] == set()  # a draft is nobody's to find
+    assert search(Dilemma.objects.all(), "pemba", people.org).count() == 0
+    Dilemma.objects.filter(pk=dilemma.pk).delete()
+    assert not SearchDocument.objects.filter(pk=dilemma.pk).exists()
 
 
 def test_the_best_few_are_read_without_every_id(people):
