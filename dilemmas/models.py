@@ -199,7 +199,7 @@ def _visible_union(viewer: Organisation) -> "models.QuerySet[Any]":
         .values(dilemma=Subquery(named.filter(sector_status=SectorStatus.APPROVED).values("pk")[:1]))
     )
     # UNION, not UNION ALL: PostgreSQL then knows the ids are distinct and how many, and starts a search
-    # from its GIN indexes rather than from this list (it guessed 200 distinct ids of an ALL).
+    # from the GIN index of the reader's tokens rather than from this list (it guessed 200 distinct ids of an ALL).
     return framework.union(own, sector, *direct, dated)
 
 

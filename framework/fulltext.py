@@ -74,7 +74,7 @@ def any_of(tokens: Sequence[str]) -> SearchQuery:
 
 class StoredColumn(Expression):
     """A tsvector column the model does not declare (a generated column only PostgreSQL has), of the
-    query's own table: `"dilemmas_dilemma"."search_document"`, whatever alias that table has in the query."""
+    query's own table: `"guide_guidepage"."search_document"`, whatever alias that table has in the query."""
 
     output_field = SearchVectorField()
 
