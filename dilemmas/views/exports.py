@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from audit.models import Event, record
 from dilemmas.forms import LibraryFilterForm
-from dilemmas.models import Dilemma, Status
+from dilemmas.models import Context, Dilemma, Languages, SectorStatus, Status
 from dilemmas.views.library import find, source_of
 from organisations.access import get_membership
 from organisations.models import Consent, Organisation
+from samen.choices import labels
 from samen.csv_export import csv_response, filename
 
 
@@ -33,13 +34,14 @@ def library_csv(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     viewer = membership.organisation
     wanted = LibraryFilterForm(request.GET).filters()
+    contexts, languages = labels(Context), labels(Languages)
     rows = [
         [
             d.title,
             d.question,
-            d.get_context_display(),
+            contexts[d.context],
             source_of(d, viewer),
-            d.get_languages_display(),
+            languages[d.languages],
             ", ".join(str(tag.name) for tag in d.tags),
             d.published_at.date() if d.published_at else None,
         ]
@@ -75,13 +77,14 @@ def ours_csv(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(organisation=organisation, subject__in=ours.values("subject"))
         .values_list("subject", flat=True)
     )
+    contexts, sector_statuses, yes, no = labels(Context), labels(SectorStatus), _("yes"), _("no")
     rows = [
         [
             d.title,
-            d.get_context_display(),
+            contexts[d.context],
             d.published_at.date() if d.published_at else None,
-            _("yes") if d.subject in shared else _("no"),
-            d.get_sector_status_display() if d.subject in shared and d.sector_status else "",
+            yes if d.subject in shared else no,
+            sector_statuses[d.sector_status] if d.subject in shared and d.sector_status else "",
         ]
         for d in published
     ]

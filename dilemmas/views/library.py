@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from dilemmas import checking
 from dilemmas.access import can_review, get_dilemma_for_user
 from dilemmas.forms import LibraryFilterForm
-from dilemmas.models import Dilemma, DilemmaQuerySet, SectorStatus, Status
+from dilemmas.models import Context, Dilemma, DilemmaQuerySet, Languages, SectorStatus, Status
 from dilemmas.search import IdsFirst, search
 from framework.models import ViolationSubtype, ViolationType, active_content_language
 from organisations.access import get_membership
 from organisations.models import Consent, Organisation
+from samen.choices import labels
 from samen.links import link_by_code
 
 PER_PAGE = 20
@@ -83,6 +84,7 @@ def source_of(dilemma: Dilemma, viewer: Organisation) -> str:
 
 def card_lines(viewer: Organisation, dilemmas: list[Dilemma]) -> list[CardLine]:
     link = link_by_code("dilemmas:dilemma", "code", slug=viewer.slug)
+    contexts, languages, reading = labels(Context), labels(Languages), active_content_language()
     lines = []
     for dilemma in dilemmas:
         shown = dilemma.shown_language
@@ -92,9 +94,9 @@ def card_lines(viewer: Organisation, dilemmas: list[Dilemma]) -> list[CardLine]:
                 language=shown,
                 title=dilemma.title,
                 question=dilemma.question,
-                context=dilemma.get_context_display(),
+                context=contexts[dilemma.context],
                 source=source_of(dilemma, viewer),
-                only_in="" if shown == active_content_language() else dilemma.get_languages_display(),
+                only_in="" if shown == reading else languages[dilemma.languages],
                 tags=[str(tag.name) for tag in dilemma.tags],
             )
         )

@@ -90,3 +90,19 @@ def test_no_link_when_nothing_is_listed_and_outsiders_get_404(people, english):
     for name in ("library_csv", "ours_csv"):
         assert people.client("outsider").get(url(name)).status_code == 404
         assert people.client("anonymous").get(url(name)).status_code == 302
+
+
+def test_the_downloads_write_their_labels_in_the_readers_language(people):
+    """Where a dilemma arises and its languages, as the reader reads them (samen.choices.labels)."""
+    from accounts.models import User
+
+    User.objects.update(language="nl")
+    make_dilemma(people.org, people.member, title_en="A gift from the mayor", context=Context.SUPPLIER)
+    library = read_csv(people.client("viewer").get(url("library_csv")))
+    assert library[0][2] == "Waar het speelt"
+    assert library[1][2:5:2] == ["Met een leverancier", "Engels"]
+    ours = read_csv(people.client("viewer").get(url("ours_csv")))
+    assert ours[1][1] == "Met een leverancier"
+    User.objects.update(language="en")
+    library = read_csv(people.client("viewer").get(url("library_csv")))
+    assert library[1][2:5:2] == ["With a supplier", "English"]
