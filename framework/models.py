@@ -28,6 +28,15 @@ def other_content_language() -> str:
     return next(c for c in CONTENT_LANGUAGES if c != first)
 
 
+def in_reading_language(texts: dict[str, str]) -> str:
+    """The text of the active content language, else the first other one there is (`{"nl": …, "en": …}`)."""
+    first = active_content_language()
+    for code in (first, *[c for c in CONTENT_LANGUAGES if c != first]):
+        if texts.get(code):
+            return texts[code]
+    return ""
+
+
 class Localised:
     """`name = Localised()` on a Bilingual model reads `name_nl` or `name_en` for the active language."""
 
@@ -47,12 +56,7 @@ class Bilingual(models.Model):
         abstract = True
 
     def localised(self, field: str) -> str:
-        first = active_content_language()
-        for code in (first, *[c for c in CONTENT_LANGUAGES if c != first]):
-            value = getattr(self, f"{field}_{code}", "")
-            if value:
-                return value
-        return ""
+        return in_reading_language({code: getattr(self, f"{field}_{code}", "") for code in CONTENT_LANGUAGES})
 
     def other_language(self, field: str) -> str:
         """The same text in the language that is *not* active (the sector works in both)."""

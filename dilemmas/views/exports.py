@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from audit.models import Event, record
 from dilemmas.forms import LibraryFilterForm
 from dilemmas.models import Context, Dilemma, Languages, SectorStatus, Status
-from dilemmas.views.library import find, source_of
+from dilemmas.views.library import find, source_of, topic_names
 from organisations.access import get_membership
 from organisations.models import Consent, Organisation
 from samen.choices import labels
@@ -35,6 +35,8 @@ def library_csv(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = membership.organisation
     wanted = LibraryFilterForm(request.GET).filters()
     contexts, languages = labels(Context), labels(Languages)
+    found = list(find(viewer, wanted))
+    topics = topic_names(found)
     rows = [
         [
             d.title,
@@ -42,10 +44,10 @@ def library_csv(request: HttpRequest, slug: str) -> HttpResponse:
             contexts[d.context],
             source_of(d, viewer),
             languages[d.languages],
-            ", ".join(str(tag.name) for tag in d.tags),
+            ", ".join(topics.get(d.pk, [])),
             d.published_at.date() if d.published_at else None,
         ]
-        for d in find(viewer, wanted)
+        for d in found
     ]
     _record_export(request, viewer, "dilemma library", len(rows))
     header = [

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
@@ -19,7 +19,8 @@ from dilemmas.access import can_review, get_dilemma_for_user
 from dilemmas.forms import LibraryFilterForm
 from dilemmas.models import Context, Dilemma, DilemmaQuerySet, Languages, SectorStatus, Status
 from dilemmas.search import IdsFirst, search
-from framework.models import ViolationSubtype, ViolationType, active_content_language
+from framework.fulltext import FETCH_CHUNK
+from framework.models import active_content_language, in_reading_language
 from organisations.access import get_membership
 from organisations.models import Consent, Organisation
 from samen.choices import labels
@@ -47,16 +48,47 @@ CARD_FIELDS = [
     "context",
     "published_at",
 ]
-TAG_FIELDS = ["code", "name_nl", "name_en"]
 
 
 def _cards(queryset: DilemmaQuerySet) -> DilemmaQuerySet:
-    return (
-        queryset.select_related("organisation")
-        .only(*CARD_FIELDS, "organisation__name")
-        .prefetch_related(Prefetch("types", queryset=ViolationType.objects.only(*TAG_FIELDS)))
-        .prefetch_related(Prefetch("subtypes", queryset=ViolationSubtype.objects.only("type", *TAG_FIELDS)))
-    )
+    return queryset.select_related("organisation").only(*CARD_FIELDS, "organisation__name")
+
+
+def topic_names(dilemmas: list[Dilemma]) -> dict[int, list[str]]:
+    """The topics of these dilemmas as their cards and the CSV name them: the types, then the sub-types, each in
+    the taxonomy's order, in the reader's language.
+
+    One query per 500 dilemmas, both links with their names: Django's prefetch of the two many-to-many relations
+    made a manager and a queryset per dilemma and per relation (0.7 s of a CSV of 2,600 dilemmas).
+    """
+    Types, Subtypes = Dilemma.types.through, Dilemma.subtypes.through
+    found: dict[int, list[tuple[tuple[int, int, int, str], str]]] = {}
+    ids = [dilemma.pk for dilemma in dilemmas]
+    for start in range(0, len(ids), FETCH_CHUNK):
+        chunk = ids[start : start + FETCH_CHUNK]
+        types = Types.objects.filter(dilemma_id__in=chunk).values_list(
+            "dilemma_id",
+            Value(0),
+            "violationtype__order",
+            Value(0),
+            "violationtype__code",
+            "violationtype__name_nl",
+            "violationtype__name_en",
+        )
+        subtypes = Subtypes.objects.filter(dilemma_id__in=chunk).values_list(
+            "dilemma_id",
+            Value(1),
+            "violationsubtype__type__order",
+            "violationsubtype__order",
+            "violationsubtype__code",
+            "violationsubtype__name_nl",
+            "violationsubtype__name_en",
+        )
+        for dilemma_id, kind, type_order, order, code, nl, en in types.union(subtypes, all=True):
+            found.setdefault(dilemma_id, []).append(
+                ((kind, type_order, order, code), in_reading_language({"nl": nl, "en": en}))
+            )
+    return {pk: [name for _key, name in sorted(topics)] for pk, topics in found.items()}
 
 
 @dataclass(frozen=True)
@@ -85,6 +117,7 @@ def source_of(dilemma: Dilemma, viewer: Organisation) -> str:
 def card_lines(viewer: Organisation, dilemmas: list[Dilemma]) -> list[CardLine]:
     link = link_by_code("dilemmas:dilemma", "code", slug=viewer.slug)
     contexts, languages, reading = labels(Context), labels(Languages), active_content_language()
+    topics = topic_names(dilemmas)
     lines = []
     for dilemma in dilemmas:
         shown = dilemma.shown_language
@@ -97,7 +130,7 @@ def card_lines(viewer: Organisation, dilemmas: list[Dilemma]) -> list[CardLine]:
                 context=contexts[dilemma.context],
                 source=source_of(dilemma, viewer),
                 only_in="" if shown == reading else languages[dilemma.languages],
-                tags=[str(tag.name) for tag in dilemma.tags],
+                tags=topics.get(dilemma.pk, []),
             )
         )
     return lines

@@ -4,9 +4,12 @@ import csv
 import io
 
 from django.urls import reverse
+from django.utils import translation
 
+from accounts.models import User
 from audit.models import Entry, Event
 from dilemmas.models import Context, Status
+from dilemmas.views.library import topic_names
 from samen.csv_export import BOM
 from tests.dilemmas.conftest import make_dilemma
 
@@ -94,8 +97,6 @@ def test_no_link_when_nothing_is_listed_and_outsiders_get_404(people, english):
 
 def test_the_downloads_write_their_labels_in_the_readers_language(people):
     """Where a dilemma arises and its languages, as the reader reads them (samen.choices.labels)."""
-    from accounts.models import User
-
     User.objects.update(language="nl")
     make_dilemma(people.org, people.member, title_en="A gift from the mayor", context=Context.SUPPLIER)
     library = read_csv(people.client("viewer").get(url("library_csv")))
@@ -106,3 +107,27 @@ def test_the_downloads_write_their_labels_in_the_readers_language(people):
     User.objects.update(language="en")
     library = read_csv(people.client("viewer").get(url("library_csv")))
     assert library[1][2:5:2] == ["With a supplier", "English"]
+
+
+def test_the_topics_are_named_as_the_dilemma_names_them(people, taxonomy):
+    """The cards and the CSV read the topics in one query (views.library.topic_names): the same names, in the
+    same order (types, then sub-types, each in the taxonomy's order), as the dilemma's own page, in either
+    language, with nothing for a dilemma without topics."""
+    tagged = make_dilemma(
+        people.org,
+        people.member,
+        title_en="Tagged",
+        tags=["misuse-of-funds", "interpersonal", "corruption", "financial", "bullying"],
+    )
+    bare = make_dilemma(people.org, people.member, title_en="Bare")
+    assert tagged.types.count() and tagged.subtypes.count()  # both kinds of topic are in the test
+    for language in ("nl", "en"):
+        with translation.override(language):
+            assert topic_names([tagged, bare]) == {tagged.pk: [str(tag.name) for tag in tagged.tags]}
+        User.objects.update(language=language)
+        with translation.override(language):
+            expected = ", ".join(str(tag.name) for tag in tagged.tags)
+        rows = {r[0]: r[5] for r in read_csv(people.client("viewer").get(url("library_csv")))[1:]}
+        assert rows == {"Tagged": expected, "Bare": ""}
+        cards = people.client("viewer").get(url("library")).context["cards"]
+        assert {card.title: card.tags for card in cards} == {"Tagged": expected.split(", "), "Bare": []}
