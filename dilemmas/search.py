@@ -36,7 +36,7 @@ __all__ = ["IdsFirst", "RankedMatches", "postgres_vector", "search", "terms", "t
 
 
 def postgres_vector() -> Any:
-    """The document PostgreSQL searches, as migration 0007's trigger writes it (for a search without the table)."""
+    """The document PostgreSQL searches: migration 0007's trigger writes this expression (a test compares them)."""
     return weighted_vector(("A", ["title_nl", "title_en"]), ("B", ["search_text"]))
 
 

@@ -7,7 +7,7 @@ FTS5 triggers, PostgreSQL's table of documents and the trigger that keeps it.
 import re
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, router, transaction
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -281,6 +281,17 @@ def test_a_subject_is_unique_and_never_empty(people):
     for subject in (dilemma.subject, ""):
         with pytest.raises(IntegrityError), transaction.atomic():
             Dilemma.objects.filter(pk=make_dilemma(people.org, people.member).pk).update(subject=subject)
+
+
+def test_each_search_table_exists_on_its_own_database_only():
+    """samen.routers: SQLite's FTS5 entries and PostgreSQL's documents are each migrated, flushed and dumped
+    on their own kind of database only (a migration's historical model is judged by the app's model)."""
+    on_sqlite = connection.vendor == "sqlite"
+    assert router.allow_migrate("default", "dilemmas", model_name="searchentry") is on_sqlite
+    assert router.allow_migrate("default", "dilemmas", model_name="searchdocument") is not on_sqlite
+    assert router.allow_migrate("default", "dilemmas", model_name="dilemma") is True
+    tables = connection.introspection.table_names()
+    assert ("dilemmas_searchdocument" in tables) is not on_sqlite
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the table of search documents exists on PostgreSQL only")
