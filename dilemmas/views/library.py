@@ -225,12 +225,33 @@ def dilemma(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     )
 
 
+# What "Dilemmas of …" lists of each dilemma (dilemmas/ours.html).
+OURS_FIELDS = [
+    "code",
+    "languages",
+    "title_nl",
+    "title_en",
+    "status",
+    "context",
+    "subject",
+    "sector_status",
+    "updated_at",
+    "submitted_at",
+    "reviewed_at",
+    "published_at",
+    "author",
+    "author__name",
+    "author__email",
+]
+
+
 @login_required
 def ours(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's own dilemmas: the person's drafts, what waits for review, and what it published."""
     membership = get_membership(request, slug)
     organisation = membership.organisation
-    own = _listing(Dilemma.objects.filter(organisation=organisation)).select_related("author")
+    # The lists show a title, a state, a date and an author: not the texts (~5 KB a dilemma) nor the topics.
+    own = Dilemma.objects.filter(organisation=organisation).select_related("author").only(*OURS_FIELDS)
     reviewer = can_review(membership)
     mine = list(own.filter(author=membership.user).exclude(status=Status.PUBLISHED).order_by("-updated_at", "pk"))
     waiting = (

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.db import IntegrityError, connection, router, transaction
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -209,6 +210,27 @@ def test_the_library_page_takes_the_same_number_of_queries_for_more_dilemmas(peo
         make_dilemma(people.org, people.member, title_en=f"More rice {n}", tags=["corruption", "fraud"])
     with django_assert_max_num_queries(14):
         client.get(reverse("dilemmas:library", kwargs={"slug": "hulp"}) + "?q=rice")
+
+
+def test_our_dilemmas_page_takes_the_same_number_of_queries_for_more_dilemmas(people, django_assert_max_num_queries):
+    """Its lists read only what they show (views.library.OURS_FIELDS): no field read later, row by row."""
+
+    def add(n: int) -> None:
+        for i in range(n):
+            make_dilemma(people.org, people.member, title_en=f"Submitted {i}", status=Status.SUBMITTED)
+            make_dilemma(people.org, people.member, title_en=f"Returned {i}", status=Status.RETURNED)
+            make_dilemma(people.org, people.officer, title_en=f"Draft {i}", status=Status.DRAFT)
+            make_dilemma(people.org, people.member, title_en=f"Published {i}", tags=["fraud"])
+
+    add(1)
+    client = people.client("officer")
+    url = reverse("dilemmas:ours", kwargs={"slug": "hulp"})
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    add(4)
+    with django_assert_max_num_queries(len(first)):
+        text = client.get(url).content.decode()
+    assert all(f"{kind} 3" in text for kind in ("Submitted", "Returned", "Draft", "Published"))
 
 
 # --- Each backend's own machinery ---------------------------------------------------------------------
