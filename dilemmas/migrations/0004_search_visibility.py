@@ -40,6 +40,20 @@ def tokens(vendor: str, row: str = "") -> str:
     )
 
 
+def document(row: str = "") -> str:
+    """The SQL of a row's weighted words on PostgreSQL: the titles A, the other texts B (0007's trigger too)."""
+    return (
+        f"setweight(to_tsvector('simple'::regconfig, COALESCE({row}title_nl, '') || ' ' || "
+        f"COALESCE({row}title_en, '')), 'A')\n        || "
+        f"setweight(to_tsvector('simple'::regconfig, COALESCE({row}search_text, '')), 'B')"
+    )
+
+
+def audience(row: str = "") -> str:
+    """The SQL of a row's visibility tokens as a tsvector on PostgreSQL (0007's trigger too)."""
+    return f"to_tsvector('simple'::regconfig, {tokens('postgresql', row)})"
+
+
 def values(row: str) -> str:
     return f"{row}title_nl, {row}title_en, {row}search_text, {tokens('sqlite', row)}"
 
@@ -75,12 +89,11 @@ SQLITE_DROP = [
 
 POSTGRES_CREATE = [
     "DROP INDEX IF EXISTS dilemma_search_gin",
-    """ALTER TABLE dilemmas_dilemma ADD COLUMN search_document tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple'::regconfig, COALESCE(title_nl, '') || ' ' || COALESCE(title_en, '')), 'A')
-        || setweight(to_tsvector('simple'::regconfig, COALESCE(search_text, '')), 'B')
+    f"""ALTER TABLE dilemmas_dilemma ADD COLUMN search_document tsvector GENERATED ALWAYS AS (
+        {document()}
     ) STORED""",
     f"""ALTER TABLE dilemmas_dilemma ADD COLUMN search_audience tsvector GENERATED ALWAYS AS (
-        to_tsvector('simple'::regconfig, {tokens("postgresql")})
+        {audience()}
     ) STORED""",
     "CREATE INDEX dilemma_search_document ON dilemmas_dilemma USING gin (search_document)",
     "CREATE INDEX dilemma_search_audience ON dilemmas_dilemma USING gin (search_audience)",

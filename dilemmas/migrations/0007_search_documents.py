@@ -31,18 +31,6 @@ FUNCTION = "dilemmas_searchdocument_write"
 WATCHED = [column.strip() for column in visibility.WATCHED.split(",")]
 
 
-def document(row: str) -> str:
-    return (
-        f"setweight(to_tsvector('simple'::regconfig, COALESCE({row}title_nl, '') || ' ' || "
-        f"COALESCE({row}title_en, '')), 'A') || "
-        f"setweight(to_tsvector('simple'::regconfig, COALESCE({row}search_text, '')), 'B')"
-    )
-
-
-def audience(row: str) -> str:
-    return f"to_tsvector('simple'::regconfig, {visibility.tokens('postgresql', row)})"
-
-
 CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in WATCHED)
 CREATE = [
     f"ALTER TABLE {TABLE} ALTER COLUMN document SET STORAGE MAIN",
@@ -53,7 +41,7 @@ CREATE = [
             DELETE FROM {TABLE} WHERE dilemma_id = OLD.id;
             RETURN NULL;
         END IF;
-        INSERT INTO {TABLE} (dilemma_id, document, audience) VALUES (NEW.id, {document("NEW.")}, {audience("NEW.")})
+        INSERT INTO {TABLE} (dilemma_id, document, audience) VALUES (NEW.id, {visibility.document("NEW.")}, {visibility.audience("NEW.")})
         ON CONFLICT (dilemma_id) DO UPDATE SET document = EXCLUDED.document, audience = EXCLUDED.audience;
         RETURN NULL;
     END $$""",
@@ -63,7 +51,7 @@ CREATE = [
         FOR EACH ROW WHEN ({CHANGED}) EXECUTE FUNCTION {FUNCTION}()""",
     f"""CREATE TRIGGER {FUNCTION}_delete AFTER DELETE ON dilemmas_dilemma
         FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()""",
-    f"INSERT INTO {TABLE} (dilemma_id, document, audience) SELECT id, {document('')}, {audience('')} FROM dilemmas_dilemma",
+    f"INSERT INTO {TABLE} (dilemma_id, document, audience) SELECT id, {visibility.document()}, {visibility.audience()} FROM dilemmas_dilemma",
     *visibility.POSTGRES_DROP,
 ]
 DROP = [
