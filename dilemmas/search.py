@@ -9,7 +9,8 @@ English interface and the reverse). Titles weigh four times as much as the rest.
 
 The index is the library's own (migrations 0002 and 0004):
 - SQLite: the FTS5 table `dilemmas_dilemma_fts`, read through `SearchEntry`, ranked by bm25 with the
-  titles counting four times. Diacritics are ignored ("financiele" finds "financiële").
+  titles counting four times. Diacritics are ignored ("financiele" finds "financiële"). A word start of 2 to
+  14 letters is read from a list of its own (migration 0008, ADR 0027), not merged from every word so starting.
 - PostgreSQL: the table `dilemmas_searchdocument` (`SearchDocument`, migration 0007; a trigger keeps it):
   each dilemma's document, the titles weighted A, the other texts B, ranked by ts_rank.
 - Any other database: every word as a case-insensitive "contains", newest first, no ranking.

@@ -58,15 +58,21 @@ def values(row: str) -> str:
     return f"{row}title_nl, {row}title_en, {row}search_text, {tokens('sqlite', row)}"
 
 
+def fts_table(prefixes: str = "2 3") -> str:
+    """The FTS5 table over the view, with prefix indexes for words of these lengths (0008 adds more)."""
+    return f"""CREATE VIRTUAL TABLE {FTS} USING fts5(
+        {COLUMNS}, content='{VIEW}', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='{prefixes}'
+    )"""
+
+
+# The persistent rank: bm25 with a title counting four times the rest, and the tokens not at all.
+SQLITE_RANK = f"INSERT INTO {FTS}({FTS}, rank) VALUES ('rank', 'bm25(4.0, 4.0, 1.0, 0.0)')"
 SQLITE_CREATE = [
     f"""CREATE VIEW {VIEW} AS SELECT id, title_nl, title_en, search_text, {tokens("sqlite")} AS visibility
         FROM dilemmas_dilemma""",
-    f"""CREATE VIRTUAL TABLE {FTS} USING fts5(
-        {COLUMNS}, content='{VIEW}', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2', prefix='2 3'
-    )""",
-    # The persistent rank: bm25 with a title counting four times the rest, and the tokens not at all.
-    f"INSERT INTO {FTS}({FTS}, rank) VALUES ('rank', 'bm25(4.0, 4.0, 1.0, 0.0)')",
+    fts_table(),
+    SQLITE_RANK,
 ]
 SQLITE_TRIGGERS = [
     f"""CREATE TRIGGER {FTS}_insert AFTER INSERT ON dilemmas_dilemma BEGIN
