@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dilemmas.loader import one_question
 from dilemmas.models import MAX_OPTIONS, MIN_OPTIONS, Context, Dilemma, Languages
-from framework.models import ViolationSubtype, ViolationType
+from framework.taxonomy import Taxonomy
 from organisations.models import Alliance, Consent
 
 MAX_TEXT = 6000
@@ -15,15 +15,7 @@ VARIATIONS = 2
 
 def tag_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The taxonomy as grouped choices: each violation type, then its sub-types (two queries)."""
-    subtypes: dict[int, list[ViolationSubtype]] = {}
-    for subtype in ViolationSubtype.objects.active():
-        subtypes.setdefault(subtype.type_id, []).append(subtype)
-    groups = []
-    for violation_type in ViolationType.objects.active():
-        entries = [(violation_type.code, str(_("%(type)s (in general)") % {"type": violation_type.name}))]
-        entries += [(s.code, s.name) for s in subtypes.get(violation_type.pk, [])]
-        groups.append((violation_type.name, entries))
-    return groups
+    return Taxonomy.read().choices()
 
 
 def _tidy(value: str) -> str:
@@ -192,9 +184,11 @@ class LibraryFilterForm(forms.Form):
     context = forms.ChoiceField(label=_("Where it arises"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, taxonomy: Taxonomy | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = tag_choices()  # type: ignore[attr-defined]
+        # Read once for the page: its topics, the filter on them and the names on its cards.
+        self.taxonomy = taxonomy or Taxonomy.read()
+        self.fields["tag"].choices = self.taxonomy.choices()  # type: ignore[attr-defined]
         self.fields["context"].choices = [("", _("Any")), *Context.choices]  # type: ignore[attr-defined]
         self.fields["language"].choices = [  # type: ignore[attr-defined]
             ("", _("Any")),

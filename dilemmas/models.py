@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from framework.models import Bilingual, Localised, ViolationSubtype, ViolationType, active_content_language
+from framework.taxonomy import Taxonomy
 from organisations.models import AllianceMember, Consent, Organisation
 
 if TYPE_CHECKING:
@@ -117,16 +118,14 @@ class DilemmaQuerySet(models.QuerySet["Dilemma"]):
         )
         return self.published().filter(Exists(sector), sector_status=SectorStatus.PENDING)
 
-    def with_topic(self, codes: list[str]) -> "DilemmaQuerySet":
-        """Tagged with any of `codes` (violation types or sub-types; a type also finds its sub-types)."""
+    def with_topic(self, codes: list[str], taxonomy: Taxonomy | None = None) -> "DilemmaQuerySet":
+        """Tagged with any of `codes` (violation types or sub-types; a type also finds its sub-types), as
+        `taxonomy` (read here when not given) knows them."""
         if not codes:
             return self
-        # The tags' ids first (two small queries), then the links on their index: given the tags as a join or a
-        # subquery, SQLite read every link of the library (77,000 at 50,000 dilemmas) instead.
-        types = list(ViolationType.objects.filter(code__in=codes).values_list("pk", flat=True))
-        subtypes = list(
-            ViolationSubtype.objects.filter(Q(code__in=codes) | Q(type__code__in=codes)).values_list("pk", flat=True)
-        )
+        # The tags' ids first, then the links on their index: given the tags as a join or a subquery, SQLite
+        # read every link of the library (77,000 at 50,000 dilemmas) instead.
+        types, subtypes = (taxonomy or Taxonomy.read()).finds(codes)
         by_type = Dilemma.types.through.objects.filter(violationtype_id__in=types).values("dilemma_id")
         by_subtype = Dilemma.subtypes.through.objects.filter(violationsubtype_id__in=subtypes).values("dilemma_id")
         return self.filter(Q(pk__in=by_type) | Q(pk__in=by_subtype))

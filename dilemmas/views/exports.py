@@ -33,10 +33,11 @@ def library_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The library as the page finds it: the same search words and filters, best match first."""
     membership = get_membership(request, slug)
     viewer = membership.organisation
-    wanted = LibraryFilterForm(request.GET).filters()
+    form = LibraryFilterForm(request.GET)
+    wanted = form.filters()
     contexts, languages = labels(Context), labels(Languages)
-    found = list(find(viewer, wanted))
-    topics = topic_names(found)
+    found = list(find(viewer, wanted, form.taxonomy))
+    topics = topic_names(found, form.taxonomy)
     rows = [
         [
             d.title,

@@ -8,7 +8,7 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, Value
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -20,7 +20,8 @@ from dilemmas.forms import LibraryFilterForm
 from dilemmas.models import Context, Dilemma, DilemmaQuerySet, Languages, SectorStatus, Status
 from dilemmas.search import IdsFirst, search
 from framework.fulltext import FETCH_CHUNK
-from framework.models import active_content_language, in_reading_language
+from framework.models import active_content_language
+from framework.taxonomy import Taxonomy
 from organisations.access import get_membership
 from organisations.models import Consent, Organisation
 from samen.choices import labels
@@ -54,41 +55,27 @@ def _cards(queryset: DilemmaQuerySet) -> DilemmaQuerySet:
     return queryset.select_related("organisation").only(*CARD_FIELDS, "organisation__name")
 
 
-def topic_names(dilemmas: list[Dilemma]) -> dict[int, list[str]]:
+def topic_names(dilemmas: list[Dilemma], taxonomy: Taxonomy | None = None) -> dict[int, list[str]]:
     """The topics of these dilemmas as their cards and the CSV name them: the types, then the sub-types, each in
     the taxonomy's order, in the reader's language.
 
-    One query per 500 dilemmas, both links with their names: Django's prefetch of the two many-to-many relations
-    made a manager and a queryset per dilemma and per relation (0.7 s of a CSV of 2,600 dilemmas).
+    One query per 500 dilemmas for both kinds of link; the names are `taxonomy`'s (read here when not given).
+    Django's prefetch of the two many-to-many relations made a manager and a queryset per dilemma and per
+    relation (0.7 s of a CSV of 2,600 dilemmas).
     """
+    taxonomy = taxonomy or Taxonomy.read()
     Types, Subtypes = Dilemma.types.through, Dilemma.subtypes.through
-    found: dict[int, list[tuple[tuple[int, int, int, str], str]]] = {}
+    links: dict[int, tuple[list[int], list[int]]] = {}
     ids = [dilemma.pk for dilemma in dilemmas]
     for start in range(0, len(ids), FETCH_CHUNK):
         chunk = ids[start : start + FETCH_CHUNK]
-        types = Types.objects.filter(dilemma_id__in=chunk).values_list(
-            "dilemma_id",
-            Value(0),
-            "violationtype__order",
-            Value(0),
-            "violationtype__code",
-            "violationtype__name_nl",
-            "violationtype__name_en",
-        )
+        types = Types.objects.filter(dilemma_id__in=chunk).values_list("dilemma_id", Value(0), "violationtype_id")
         subtypes = Subtypes.objects.filter(dilemma_id__in=chunk).values_list(
-            "dilemma_id",
-            Value(1),
-            "violationsubtype__type__order",
-            "violationsubtype__order",
-            "violationsubtype__code",
-            "violationsubtype__name_nl",
-            "violationsubtype__name_en",
+            "dilemma_id", Value(1), "violationsubtype_id"
         )
-        for dilemma_id, kind, type_order, order, code, nl, en in types.union(subtypes, all=True):
-            found.setdefault(dilemma_id, []).append(
-                ((kind, type_order, order, code), in_reading_language({"nl": nl, "en": en}))
-            )
-    return {pk: [name for _key, name in sorted(topics)] for pk, topics in found.items()}
+        for dilemma_id, kind, topic in types.union(subtypes, all=True):
+            links.setdefault(dilemma_id, ([], []))[kind].append(topic)
+    return {pk: taxonomy.names(*found) for pk, found in links.items()}
 
 
 @dataclass(frozen=True)
@@ -114,10 +101,10 @@ def source_of(dilemma: Dilemma, viewer: Organisation) -> str:
     return _("Shared by %(name)s") % {"name": dilemma.organisation.name}  # type: ignore[union-attr]
 
 
-def card_lines(viewer: Organisation, dilemmas: list[Dilemma]) -> list[CardLine]:
+def card_lines(viewer: Organisation, dilemmas: list[Dilemma], taxonomy: Taxonomy) -> list[CardLine]:
     link = link_by_code("dilemmas:dilemma", "code", slug=viewer.slug)
     contexts, languages, reading = labels(Context), labels(Languages), active_content_language()
-    topics = topic_names(dilemmas)
+    topics = topic_names(dilemmas, taxonomy)
     lines = []
     for dilemma in dilemmas:
         shown = dilemma.shown_language
@@ -136,29 +123,40 @@ def card_lines(viewer: Organisation, dilemmas: list[Dilemma]) -> list[CardLine]:
     return lines
 
 
-def find(viewer: Organisation, wanted: dict[str, Any]) -> IdsFirst[Dilemma]:
+def find(viewer: Organisation, wanted: dict[str, Any], taxonomy: Taxonomy) -> IdsFirst[Dilemma]:
     """The library `viewer` sees, narrowed by the filter form's `wanted`, searched for its words, as cards (the
     page and its CSV)."""
     visible = Dilemma.objects.visible_ids(viewer)
-    found = Dilemma.objects.filter(pk__in=visible).with_topic(wanted["tag"]).in_language(wanted["language"])
+    found = Dilemma.objects.filter(pk__in=visible).with_topic(wanted["tag"], taxonomy).in_language(wanted["language"])
     if wanted["context"]:
         found = found.filter(context=wanted["context"])
     narrowed = bool(wanted["tag"] or wanted["language"] or wanted["context"])
     return search(_cards(found), wanted["q"], viewer, among=None if narrowed else visible)
 
 
-@functools.lru_cache(maxsize=16)
-def _unticked_topics(language: str, choices: str) -> SafeString:
-    """The topics' checkboxes with none ticked, for one language and taxonomy (`choices`, its repr: a changed
-    taxonomy is another key). Most searches tick none, and its ~60 checkboxes took a millisecond to render."""
-    return LibraryFilterForm()["tag"].as_widget()
+CHOICE_FIELDS = ("tag", "context", "language")
 
 
-def topics(form: LibraryFilterForm, request: HttpRequest) -> SafeString:
-    """The filter form's topics, kept ready while none is asked for."""
-    if request.GET.getlist("tag"):
-        return form["tag"].as_widget()
-    return _unticked_topics(get_language(), repr(form.fields["tag"].choices))  # type: ignore[attr-defined]
+@functools.lru_cache(maxsize=256)
+def _choice_field(name: str, language: str, taxonomy: str, chosen: tuple[str, ...]) -> SafeString:
+    """One of the filter form's choice fields with `chosen` ticked or selected, in one language and taxonomy
+    (`taxonomy`: the topics' choices as text; a changed taxonomy is another key. The other fields' choices are
+    the code's own). Django's widgets took ~3 ms of every library page to render, the topics' checkboxes 2 ms
+    of them, and pages ask for the same few again and again."""
+    data = QueryDict(mutable=True)
+    data.setlist(name, list(chosen))
+    return LibraryFilterForm(data)[name].as_widget()
+
+
+def choice_fields(form: LibraryFilterForm, wanted: dict[str, Any]) -> dict[str, SafeString]:
+    """The filter form's choice fields showing what is `wanted` (the valid part of what was asked)."""
+    language, taxonomy = get_language(), repr(form.fields["tag"].choices)  # type: ignore[attr-defined]
+    fields = {}
+    for name in CHOICE_FIELDS:
+        value = wanted[name]
+        chosen = tuple(sorted(value)) if isinstance(value, list) else (value,) if value else ()
+        fields[name] = _choice_field(name, language, taxonomy, chosen)
+    return fields
 
 
 @login_required
@@ -168,7 +166,7 @@ def library(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = membership.organisation
     form = LibraryFilterForm(request.GET)
     wanted = form.filters()
-    page = Paginator(find(viewer, wanted), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(find(viewer, wanted, form.taxonomy), PER_PAGE).get_page(request.GET.get("page"))
     filtered = any(wanted.values())
     # The person's own drafts, and for a reviewer what waits for review: the count behind "Our dilemmas".
     in_progress = Q(author=membership.user)
@@ -182,9 +180,9 @@ def library(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": viewer,
             "membership": membership,
             "form": form,
-            "topics": topics(form, request),
+            "fields": choice_fields(form, wanted),
             "page_obj": page,
-            "cards": card_lines(viewer, list(page)),
+            "cards": card_lines(viewer, list(page), form.taxonomy),
             "filtered": filtered,
             "wanted": wanted,
             "library_is_empty": not filtered and page.paginator.count == 0,

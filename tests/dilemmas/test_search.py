@@ -17,6 +17,7 @@ from dilemmas.forms import LibraryFilterForm
 from dilemmas.links import for_topic
 from dilemmas.models import Context, Dilemma, SearchDocument, Status
 from dilemmas.search import RankedMatches, postgres_vector, search, terms
+from framework.models import ViolationSubtype
 from organisations.models import Consent, Organisation
 from tests.dilemmas.conftest import make_dilemma
 
@@ -118,22 +119,34 @@ def test_the_page_filters_on_topic_context_and_language_with_the_search(people, 
     assert response.status_code == 200 and "Smeergeld" in response.content.decode()
 
 
-def test_the_topics_show_what_was_ticked_and_none_otherwise_in_each_language(people, three, english):
-    """The unticked topics are kept ready per language and taxonomy (dilemmas.views.library.topics)."""
+def test_the_filters_show_what_was_asked_in_each_language_and_taxonomy(people, three, english):
+    """The choice fields are kept ready per language, taxonomy and values (dilemmas.views.library.choice_fields)."""
     unticked = library(people, query="?q=cousin").content.decode()
     assert 'value="corruption"' in unticked and 'value="corruption" checked' not in unticked
-    assert unticked.count(" checked") == 0
-    ticked = library(people, query="?q=cousin&tag=corruption").content.decode()
+    assert unticked.count(" checked") == 0 and unticked.count('<option value="" selected>') == 2  # "Any", twice
+    asked = "q=cousin&tag=corruption&context=funder-partner&language=en"
+    ticked = library(people, query=f"?{asked}").content.decode()
     assert 'value="corruption"' in ticked and ticked.count(" checked") == 1
+    assert '<option value="funder-partner" selected>' in ticked and '<option value="en" selected>' in ticked
+    # Exactly what the form renders itself, whatever order the topics were asked in.
+    form = LibraryFilterForm(QueryDict(asked))
+    form.filters()
+    for name in ("tag", "context", "language"):
+        assert str(form[name]) in ticked
+    two = library(people, query="?tag=financial&tag=corruption").content.decode()
+    topics = re.search(r"<fieldset>.*?</fieldset>", two, re.S)
+    assert topics and topics.group(0).count(" checked") == 2
+    assert topics.group(0) in library(people, query="?tag=corruption&tag=financial").content.decode()
     again = library(people, query="?q=rice").content.decode()
     assert again.count(" checked") == 0
-    # Exactly what the form renders itself with nothing ticked.
-    form = LibraryFilterForm(QueryDict("q=rice"))
-    form.filters()
-    assert str(form["tag"]) in again
+    # A topic renamed by the framework's content shows at once.
+    ViolationSubtype.objects.filter(code="corruption").update(name_en="Bribery")
+    renamed = library(people, query="?q=cousin&tag=corruption").content.decode()
+    assert "Bribery" in renamed and renamed.count(" checked") == 1
     User.objects.filter(pk=people.member.pk).update(language="nl")
     dutch = library(people, query="?q=cousin").content.decode()
     assert dutch.count(" checked") == 0 and "(in het algemeen)" in dutch and "(in general)" not in dutch
+    assert dutch.count('<option value="" selected>Alle</option>') == 2
 
 
 def test_no_match_says_so_and_offers_the_whole_library(people, three, english):
