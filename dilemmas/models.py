@@ -81,7 +81,26 @@ def _text_fields(name: str) -> tuple[str, str]:
     return f"{name}_nl", f"{name}_en"
 
 
+# What a dilemma's card shows (the library's dilemmas/_item.html, its CSV, the guide's search results).
+CARD_FIELDS = [
+    "code",
+    "organisation",
+    "languages",
+    "title_nl",
+    "title_en",
+    "question_nl",
+    "question_en",
+    "context",
+    "published_at",
+]
+
+
 class DilemmaQuerySet(models.QuerySet["Dilemma"]):
+    def cards(self) -> "DilemmaQuerySet":
+        """Only what a card shows, with its organisation's name: the long texts (situation, reflection, the search
+        text: some 5 KB a dilemma, past the end of a database page) stay unread."""
+        return self.select_related("organisation").only(*CARD_FIELDS, "organisation__name")
+
     def framework(self) -> "DilemmaQuerySet":
         return self.filter(organisation__isnull=True)
 

@@ -81,12 +81,12 @@ def top(viewer: Organisation, query: str, *, limit: int = 5) -> tuple[list[Dilem
 
     For another app's search page (the guide shows them beside its own pages, with a link to the library
     for the rest). Whether more match is read from one row more, not counted: on a big library a count
-    runs the whole match a second time. Their organisation is fetched with them, to say whose they are;
-    without words in `query`, nothing.
+    runs the whole match a second time. Read as cards (`DilemmaQuerySet.cards`), with their organisation to
+    say whose they are; without words in `query`, nothing.
     """
     if not terms(query):
         return [], False
     ids = Dilemma.objects.visible_ids(viewer)
-    visible = Dilemma.objects.filter(pk__in=ids).select_related("organisation")
+    visible = Dilemma.objects.filter(pk__in=ids).cards()
     found = search(visible, query, viewer, among=ids).head(limit + 1)
     return found[:limit], len(found) > limit

@@ -112,8 +112,10 @@ def _results(request: HttpRequest, membership: Membership, q: str, own: Organisa
     """The search results: framework pages, own and shared pages, then dilemmas; each best match first."""
     viewer = membership.organisation
     if fulltext.terms(q):
-        pages, page_count = _best(GuidePage.objects.filter(retired=False).select_related("section").search(q))
-        own_pages, own_count = _best(own.search(q))
+        # A result shows a title and a summary: the bodies and their search texts stay unread.
+        framework = GuidePage.objects.filter(retired=False).select_related("section")
+        pages, page_count = _best(framework.defer("body_nl", "body_en", "search_text").search(q))
+        own_pages, own_count = _best(own.defer("body", "search_text").search(q))
         dilemmas, more_dilemmas = top_dilemmas(viewer, q, limit=DILEMMAS)
     else:  # only punctuation: nothing to look for
         pages, page_count, own_pages, own_count, dilemmas, more_dilemmas = [], 0, [], 0, [], False

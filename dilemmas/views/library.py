@@ -35,26 +35,6 @@ def _listing(queryset: DilemmaQuerySet) -> DilemmaQuerySet:
     return queryset.select_related("organisation").prefetch_related("types", "subtypes")
 
 
-# What a card in the library shows (dilemmas/_item.html) and the library's CSV has. The long texts (situation,
-# reflection, the search text: some 5 KB a dilemma, past the end of a database page) and the taxonomy's
-# definitions stay unread.
-CARD_FIELDS = [
-    "code",
-    "organisation",
-    "languages",
-    "title_nl",
-    "title_en",
-    "question_nl",
-    "question_en",
-    "context",
-    "published_at",
-]
-
-
-def _cards(queryset: DilemmaQuerySet) -> DilemmaQuerySet:
-    return queryset.select_related("organisation").only(*CARD_FIELDS, "organisation__name")
-
-
 def topic_names(dilemmas: list[Dilemma], taxonomy: Taxonomy | None = None) -> dict[int, list[str]]:
     """The topics of these dilemmas as their cards and the CSV name them: the types, then the sub-types, each in
     the taxonomy's order, in the reader's language.
@@ -131,7 +111,7 @@ def find(viewer: Organisation, wanted: dict[str, Any], taxonomy: Taxonomy) -> Id
     if wanted["context"]:
         found = found.filter(context=wanted["context"])
     narrowed = bool(wanted["tag"] or wanted["language"] or wanted["context"])
-    return search(_cards(found), wanted["q"], viewer, among=None if narrowed else visible)
+    return search(found.cards(), wanted["q"], viewer, among=None if narrowed else visible)
 
 
 CHOICE_FIELDS = ("tag", "context", "language")

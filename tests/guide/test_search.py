@@ -8,6 +8,7 @@ backend's own machinery: the SQLite FTS5 tables and their triggers, and the Post
 import pytest
 from django.db import connection
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dilemmas.search import top
@@ -131,6 +132,18 @@ def test_top_dilemmas_reads_one_more_to_know_whether_more_match(people, loaded, 
     assert "More dilemmas match" in text
     text = people.client("member").get(GUIDE, {"q": "shipped"}).content.decode()
     assert "Cloves" in text and "More dilemmas match" not in text and "Search the dilemma library with filters" in text
+
+
+def test_the_results_read_what_they_show_not_the_texts(people, loaded, english):
+    """A page's body, a dilemma's situation and reflection, and the search texts: kilobytes a row, never shown."""
+    own_page(people.org, "Zanzibar contacts", "Call the Zanzibar desk.\n", summary="Who to call in Zanzibar")
+    make_dilemma(people.org, people.member, title_en="Zanzibar cloves", question_en="Do you buy them?")
+    with CaptureQueriesContext(connection) as queries:
+        text = people.client("member").get(GUIDE, {"q": "zanzibar"}).content.decode()
+    assert "Who to call in Zanzibar" in text and "Zanzibar cloves" in text and "Do you buy them?" in text
+    selected = [query["sql"].split(" FROM ")[0] for query in queries]
+    for column in ("body", "body_nl", "body_en", "search_text", "situation_en", "reflection_en"):
+        assert not [sql for sql in selected if f'."{column}"' in sql], column
 
 
 def test_no_dilemma_matches_says_so(people, loaded, english):
