@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from framework.fulltext import FullTextDocument
 from framework.models import Bilingual, Localised, ViolationSubtype, ViolationType, active_content_language
 from framework.taxonomy import Taxonomy
 from organisations.models import AllianceMember, Consent, Organisation
@@ -708,20 +709,6 @@ class Flag(models.Model):
 
 
 # --- The SQLite full-text index ----------------------------------------------------------------------
-
-
-class FullTextDocument(models.TextField):
-    """FTS5's hidden column named after its table: what `document__match` puts on the left of MATCH."""
-
-
-@FullTextDocument.register_lookup
-class Match(models.Lookup):
-    lookup_name = "match"
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
 
 
 class SearchEntry(models.Model):

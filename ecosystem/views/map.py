@@ -46,6 +46,7 @@ from ecosystem.overlay import Integrity, ViewerOverlay, for_graph, read_viewer
 from ecosystem.summary import ALL_TYPES, DRAW_CAP, Recent, Summary, summarise, type_group
 from organisations.access import get_alliance, get_membership
 from organisations.models import Alliance, Membership, Organisation
+from samen.choices import labels
 from samen.csv_export import csv_text, filename
 
 T = TypeVar("T")
@@ -436,7 +437,7 @@ def _draw(view: MapView, summary: Summary, integrity: dict[int, Integrity], mine
     kept = view.form.query(org="", alliance="", goal_sector="", goal_country="", expand="")
     rest = f"&{kept}" if kept else ""
     colour_by = data["colour"] or "hop"
-    type_labels = dict(OrganisationType.choices)
+    type_labels = labels(OrganisationType)  # translated once, not per organisation
     refs: dict[tuple[str, object], str] = {}
     names: dict[str, str] = {}
     for pk in summary.shown:
@@ -449,7 +450,7 @@ def _draw(view: MapView, summary: Summary, integrity: dict[int, Integrity], mine
             name=name,
             identifier=identifier,
             type=type_,
-            type_label=str(type_labels.get(type_, "")),
+            type_label=type_labels.get(type_, ""),
             hop=node.hop,
             x=node.x,
             y=node.y,
@@ -525,7 +526,7 @@ def _add_groups(
         return
     data = view.form.cleaned_data
     largest = max(len(g.members) for g in summary.groups)
-    labels = group_labels()
+    kinds = group_labels()
     for group in summary.groups:
         anchor_code, anchor_name = known[group.anchor][0], known[group.anchor][1]
         code = _group_code(anchor_code, group.kind)
@@ -534,14 +535,14 @@ def _add_groups(
             "%(count)s organisation (%(type)s) reached through %(name)s",
             "%(count)s organisations (%(type)s) reached through %(name)s",
             count,
-        ) % {"count": count, "type": labels[group.kind], "name": anchor_name}
+        ) % {"count": count, "type": kinds[group.kind], "name": anchor_name}
         opened = [*data["expand"], (anchor_code, group.kind)]
         item = MapNode(
             code=code,
             name=name,
             identifier="",
             type=group.kind,
-            type_label=labels[group.kind],
+            type_label=kinds[group.kind],
             hop=group.hop,
             x=group.x,
             y=group.y,
