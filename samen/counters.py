@@ -7,11 +7,13 @@ without a row counts as 0.
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.db.models import Count, F, Sum
 
 T = TypeVar("T")
@@ -28,9 +30,17 @@ class Counter(models.Model):
         return f"{self.key}: {self.number}"
 
 
+# The bumps `bumps_once` collects, per counter model; None outside it.
+_collected: ContextVar[dict[type[Counter], set[str]] | None] = ContextVar("collected_bumps", default=None)
+
+
 def bump(model: type[Counter], keys: Iterable[str]) -> None:
     """Add one to each counter. Keys in order, one row at a time, so two changes never wait on each other's rows
-    in opposite orders."""
+    in opposite orders. Within `bumps_once`, at its end."""
+    collected = _collected.get()
+    if collected is not None:
+        collected.setdefault(model, set()).update(keys)
+        return
     for key in sorted(set(keys)):
         if model._default_manager.filter(key=key).update(number=F("number") + 1):
             continue
@@ -39,6 +49,30 @@ def bump(model: type[Counter], keys: Iterable[str]) -> None:
                 model._default_manager.create(key=key, number=1)
         except IntegrityError:  # made at the same moment by another request
             model._default_manager.filter(key=key).update(number=F("number") + 1)
+
+
+@contextmanager
+def bumps_once(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Within, each counter bumped is bumped once, when the block ends without an error: for many changes in one
+    transaction (an import of 2,000 partners made some 10,000 bumps of a few thousand counters, one query each).
+
+    Only inside the transaction of those changes (`transaction.atomic`): the bumps then commit with them, before
+    anyone reads the data. A change undone inside the block (a rolled-back savepoint) is still counted: one
+    computation more, never one too few. Nested, the outermost block bumps.
+    """
+    if not transaction.get_connection(using).in_atomic_block:
+        raise transaction.TransactionManagementError("bumps_once() runs inside the changes' transaction")
+    if _collected.get() is not None:
+        yield
+        return
+    collected: dict[type[Counter], set[str]] = {}
+    token = _collected.set(collected)
+    try:
+        yield
+    finally:
+        _collected.reset(token)
+    for model, keys in collected.items():
+        bump(model, keys)
 
 
 def version(model: type[Counter], keys: Iterable[str]) -> tuple[int, int]:

@@ -32,6 +32,7 @@ from organisations.forms_import import (
     read_rows,
 )
 from organisations.models import Membership, Organisation, Partnership
+from samen import counters
 from samen.csv_export import csv_response
 
 # audit.Event has no choice for imports yet (that app belongs to others); the log shows this code
@@ -205,7 +206,8 @@ def _confirm(request: HttpRequest, membership: Membership) -> HttpResponse:
 def _save(organisation: Organisation, plans: list[RowPlan]) -> None:
     """Record every valid row, all or nothing."""
     created: dict[int, Organisation] = {}
-    with transaction.atomic():
+    # Each partnership and new organisation bumps the overview's and the figures' counters: once per counter.
+    with transaction.atomic(), counters.bumps_once():
         for plan in plans:
             if not plan.is_valid:
                 continue

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -133,3 +134,23 @@ def test_counters_grow_from_nothing_and_are_read_in_order(db):
     counters.bump(OverviewVersion, ["org:2"])
     assert counters.numbers(OverviewVersion, ["org:2", "org:3", "org:1"]) == (2, 0, 1)
     assert counters.version(OverviewVersion, ["org:1", "org:2", "org:3"]) == (3, 2)
+
+
+def test_bumps_once_bumps_each_counter_once_at_the_end_and_never_after_an_error(db):
+    with transaction.atomic(), counters.bumps_once():
+        counters.bump(OverviewVersion, ["org:1", "org:2"])
+        with counters.bumps_once():  # nested: the outer block bumps
+            counters.bump(OverviewVersion, ["org:1"])
+        assert counters.numbers(OverviewVersion, ["org:1", "org:2"]) == (0, 0)
+    assert counters.numbers(OverviewVersion, ["org:1", "org:2"]) == (1, 1)
+    with pytest.raises(ValueError), transaction.atomic(), counters.bumps_once():
+        counters.bump(OverviewVersion, ["org:1"])
+        raise ValueError
+    assert counters.numbers(OverviewVersion, ["org:1"]) == (1,)
+    counters.bump(OverviewVersion, ["org:1"])  # after the block: at once again
+    assert counters.numbers(OverviewVersion, ["org:1"]) == (2,)
+
+
+def test_bumps_once_refuses_to_run_outside_a_transaction(transactional_db):
+    with pytest.raises(TransactionManagementError), counters.bumps_once():
+        pass

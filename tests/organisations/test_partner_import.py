@@ -1,10 +1,13 @@
 """Importing partners from a CSV file: a preview of every row, nothing saved until confirmed."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import Entry
 from organisations.forms_import import IMPORT_COLUMNS
-from organisations.models import Organisation, Partnership
+from organisations.models import Organisation, OverviewVersion, Partnership
+from samen import counters
 from tests.organisations.helpers import partner_org, partnership, url
 
 HEADER = ",".join(IMPORT_COLUMNS)
@@ -81,6 +84,21 @@ def test_the_preview_saves_nothing_and_confirming_saves(people):
     again = confirm(client, people.org, preview)
     assert again.url == url("partners_import", people.org)
     assert Partnership.objects.count() == 2
+
+
+def test_an_import_bumps_each_counter_of_what_it_changes_once(people):
+    """The overview's counter of the importing organisation changes once for all rows (samen.counters.bumps_once)."""
+    client = people.client("manager")
+    rows = [f"Partner {n},UG,partner,,,implementing,active,,," for n in range(12)]
+    preview = upload(client, people.org, csv_bytes(*rows))
+    key = f"org:{people.org.pk}"
+    before = counters.numbers(OverviewVersion, [key])[0]
+    with CaptureQueriesContext(connection) as queries:
+        confirm(client, people.org, preview)
+    assert Partnership.objects.filter(organisation=people.org).count() == 12
+    assert counters.numbers(OverviewVersion, [key]) == (before + 1,)
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "organisations_overviewversion"')]
+    assert updates and len(updates) == len(set(updates))  # one per counter (ours, each new partner's)
 
 
 def test_semicolons_and_a_byte_order_mark_as_dutch_excel_writes_them(people):
