@@ -3,7 +3,7 @@
 A cache keyed on the sum of the counters its data depends on (and on how many of them exist) is not served
 after a change: the change adds one to its counters in its own transaction, so the sum read before a
 computation is never older than the data read after it. A key's row is made on its first change; a key
-without a row counts as 0.
+without a row counts as 0. Many changes in one transaction (an import) bump each counter once: `bumps_once`.
 """
 
 import hashlib
