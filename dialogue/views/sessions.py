@@ -149,7 +149,7 @@ def compose(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     find = FindDilemmaForm(request.GET)
     query = find.cleaned_data["q"] if find.is_valid() else ""
     chosen = [item.dilemma_id for item in items if item.dilemma_id]
-    library = Dilemma.objects.visible_to(organisation).exclude(pk__in=chosen).select_related("organisation")
+    library = Dilemma.objects.visible_to(organisation).exclude(pk__in=chosen).cards()
     candidates = search(library, query, organisation).head(FOUND)
     return render(
         request,

@@ -126,9 +126,12 @@ def test_dilemmas_are_added_from_the_library_moved_and_taken_out(people, dilemma
 def test_the_library_search_finds_dilemmas_not_yet_chosen(people, draft, english):
     extra = make_dilemma(people.org, people.admin, title_en="Per diems for the workshop", situation_en="Per diems.")
     extra.reindex()  # as the library's pages do after every change
-    page = people.client("officer").get(org_url("compose", draft) + "?q=diems").content.decode()
+    response = people.client("officer").get(org_url("compose", draft) + "?q=diems")
+    page = response.content.decode()
     assert "Per diems for the workshop" in page
     assert f'value="{extra.code}"' in page
+    # Found as cards: their long texts (kilobytes each) stay unread.
+    assert {"situation_en", "reflection_en", "search_text"} <= response.context["candidates"][0].get_deferred_fields()
     page = people.client("officer").get(org_url("compose", draft) + "?q=rice").content.decode()
     assert "No dilemma you have not added yet matches your search." in page
 
