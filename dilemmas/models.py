@@ -82,7 +82,8 @@ def _text_fields(name: str) -> tuple[str, str]:
     return f"{name}_nl", f"{name}_en"
 
 
-# What a dilemma's card shows (the library's dilemmas/_item.html, its CSV, the guide's search results).
+# What a dilemma's card shows (the library's dilemmas/_item.html, its CSV, the guide's search results, the
+# session composer's).
 CARD_FIELDS = [
     "code",
     "organisation",

@@ -121,8 +121,8 @@ CHOICE_FIELDS = ("tag", "context", "language")
 def _choice_field(name: str, language: str, taxonomy: str, chosen: tuple[str, ...]) -> SafeString:
     """One of the filter form's choice fields with `chosen` ticked or selected, in one language and taxonomy
     (`taxonomy`: the topics' choices as text; a changed taxonomy is another key. The other fields' choices are
-    the code's own). Django's widgets took ~3 ms of every library page to render, the topics' checkboxes 2 ms
-    of them, and pages ask for the same few again and again."""
+    the code's own). Django's widgets took up to 2.6 ms of a library page to render (the topics' checkboxes with
+    one ticked 2 ms of it), and pages ask for the same few again and again."""
     data = QueryDict(mutable=True)
     data.setlist(name, list(chosen))
     return LibraryFilterForm(data)[name].as_widget()
