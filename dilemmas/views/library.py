@@ -178,7 +178,8 @@ def dilemma(request: HttpRequest, slug: str, code: UUID) -> HttpResponse:
     found = access.dilemma
     viewer = access.membership.organisation
     prefetched = _listing(Dilemma.objects.filter(pk=found.pk)).prefetch_related("options", "variations").get()
-    related = list(_listing(Dilemma.objects.visible_to(viewer).related_to(prefetched))[:RELATED])
+    # A related dilemma shows a title and where it arises: read as a card, without its topics.
+    related = list(Dilemma.objects.visible_to(viewer).related_to(prefetched).cards()[:RELATED])
     check_state = consents = None
     if access.own and not found.is_framework and (access.can_check or access.is_reviewer):
         check_state = checking.state(prefetched)

@@ -211,6 +211,10 @@ def test_related_dilemmas_share_topics_closest_first(people, english):
     page = people.client("member").get(reverse("dilemmas:dilemma", kwargs={"slug": "hulp", "code": dilemma.code}))
     text = page.content.decode()
     assert "Both topics" in text and "One topic" in text and "Unrelated" not in text and "Private elsewhere" not in text
+    # Read as cards: a title and where it arises, not the texts nor the topics (no query per related dilemma).
+    shown = page.context["related"]
+    assert {"situation_en", "reflection_en"} <= shown[0].get_deferred_fields()
+    assert not any("_prefetched_objects_cache" in vars(other) for other in shown)
 
 
 def test_the_library_page_takes_the_same_number_of_queries_for_more_dilemmas(people, django_assert_max_num_queries):
