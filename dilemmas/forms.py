@@ -13,11 +13,6 @@ MAX_OPTION = 600
 VARIATIONS = 2
 
 
-def tag_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The taxonomy as grouped choices: each violation type, then its sub-types (two queries)."""
-    return Taxonomy.read().choices()
-
-
 def _tidy(value: str) -> str:
     """Trim, and keep paragraphs: runs of blank lines become one, line breaks inside stay."""
     lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n")]
@@ -101,7 +96,7 @@ class DilemmaForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tags"].choices = tag_choices()  # type: ignore[attr-defined]
+        self.fields["tags"].choices = Taxonomy.read().choices()  # type: ignore[attr-defined]
 
     def _clean_text(self, name: str) -> str:
         value = _tidy(self.cleaned_data.get(name) or "")
@@ -184,10 +179,10 @@ class LibraryFilterForm(forms.Form):
     context = forms.ChoiceField(label=_("Where it arises"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
 
-    def __init__(self, *args: Any, taxonomy: Taxonomy | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Read once for the page: its topics, the filter on them and the names on its cards.
-        self.taxonomy = taxonomy or Taxonomy.read()
+        self.taxonomy = Taxonomy.read()
         self.fields["tag"].choices = self.taxonomy.choices()  # type: ignore[attr-defined]
         self.fields["context"].choices = [("", _("Any")), *Context.choices]  # type: ignore[attr-defined]
         self.fields["language"].choices = [  # type: ignore[attr-defined]

@@ -113,8 +113,8 @@ def _results(request: HttpRequest, membership: Membership, q: str, own: Organisa
     viewer = membership.organisation
     if fulltext.terms(q):
         # A result shows a title and a summary: the bodies and their search texts stay unread.
-        framework = GuidePage.objects.filter(retired=False).select_related("section")
-        pages, page_count = _best(framework.defer("body_nl", "body_en", "search_text").search(q))
+        guide_pages = GuidePage.objects.filter(retired=False).select_related("section")
+        pages, page_count = _best(guide_pages.defer("body_nl", "body_en", "search_text").search(q))
         own_pages, own_count = _best(own.defer("body", "search_text").search(q))
         dilemmas, more_dilemmas = top_dilemmas(viewer, q, limit=DILEMMAS)
     else:  # only punctuation: nothing to look for
